@@ -1,0 +1,50 @@
+# Trellis: `make demo` to try it, `make test` to check it. Needs only python3 (3.11+) and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+UV := $(shell command -v uv 2>/dev/null || echo $(BIN)/uv)
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: install demo serve test test-postgres test-browser lint lock migrate seed clean worker
+
+install: $(VENV)/.installed
+
+# Re-sync only when the lock changed; otherwise a no-op.
+$(VENV)/.installed: requirements.lock
+	@if ! command -v uv >/dev/null 2>&1 && [ ! -x $(BIN)/uv ]; then \
+		echo "Installing uv (not found on PATH)"; \
+		$(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install -q uv; \
+	fi
+	@UV=$$(command -v uv 2>/dev/null || echo $(BIN)/uv); \
+	[ -x $(BIN)/python ] || $$UV venv -q --python $(PYTHON) $(VENV); \
+	VIRTUAL_ENV=$(VENV) $$UV pip sync -q --python $(BIN)/python requirements.lock && \
+	VIRTUAL_ENV=$(VENV) $$UV pip install -q --python $(BIN)/python uv
+	@touch $@
+
+lock:
+	$(UV) pip compile --generate-hashes --python-version 3.11 --no-header requirements.in -o requirements.lock
+
+migrate: install
+	TRELLIS_DEMO=1 $(MANAGE) migrate --noinput -v0
+
+demo: install
+	TRELLIS_DEMO=1 DEBUG=1 $(MANAGE) migrate --noinput -v0
+	TRELLIS_DEMO=1 DEBUG=1 $(MANAGE) seed_demo
+	@echo "Trellis is running on http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
+	TRELLIS_DEMO=1 DEBUG=1 $(MANAGE) runserver_with_worker 127.0.0.1:$(PORT)
+
+test: install
+	TRELLIS_TESTING=1 $(BIN)/python -m pytest -n 2 -m "not browser" $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
+
+test-browser: install
+	TRELLIS_TESTING=1 $(BIN)/python -m pytest -m browser $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "no browser tests collected: failing"; exit 1; fi; exit $$rc
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports --config pyproject.toml
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles

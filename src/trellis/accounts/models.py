@@ -1,0 +1,83 @@
+"""Users and their memberships: a role plus the district, school or partner it applies to."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may see comes only from their memberships."""
+
+    email = models.EmailField("e-mail address", blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def get_memberships(self):
+        """Memberships cached for the request: every scope check reads them."""
+        cached = getattr(self, "_memberships_cache", None)
+        if cached is None:
+            cached = list(self.memberships.select_related("district", "school", "partner"))
+            self._memberships_cache = cached
+        return cached
+
+    def roles(self) -> set[str]:
+        return {m.role for m in self.get_memberships()}
+
+
+class Role(models.TextChoices):
+    DISTRICT_ADMIN = "district_admin", "District administrator"
+    COORDINATOR = "coordinator", "WBL coordinator"
+    COUNSELOR = "counselor", "Counselor"
+    MENTOR = "mentor", "Mentor"
+    PARTNER_ADMIN = "partner_admin", "Partner administrator"
+    STUDENT = "student", "Student"
+    GUARDIAN = "guardian", "Parent or guardian"
+
+
+STAFF_ROLES = {Role.DISTRICT_ADMIN, Role.COORDINATOR, Role.COUNSELOR}
+PARTNER_ROLES = {Role.MENTOR, Role.PARTNER_ADMIN}
+
+
+class Membership(models.Model):
+    """One role in one scope. A coordinator with no school is a district-wide coordinator."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    district = models.ForeignKey("districts.District", on_delete=models.CASCADE, related_name="memberships")
+    school = models.ForeignKey(
+        "districts.School", null=True, blank=True, on_delete=models.CASCADE, related_name="memberships",
+        help_text="Coordinators and counselors limited to one school; empty means district-wide.",
+    )
+    partner = models.ForeignKey(
+        "partners.Partner", null=True, blank=True, on_delete=models.CASCADE, related_name="memberships",
+        help_text="Required for mentors and partner administrators.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["district", "role"]
+        constraints = [
+            models.CheckConstraint(
+                name="membership_partner_roles_have_partner",
+                condition=(Q(role__in=["mentor", "partner_admin"], partner__isnull=False)
+                           | (~Q(role__in=["mentor", "partner_admin"]) & Q(partner__isnull=True))),
+            ),
+            models.CheckConstraint(
+                name="membership_school_only_for_school_staff",
+                condition=Q(school__isnull=True) | Q(role__in=["coordinator", "counselor"]),
+            ),
+        ]
+
+    def __str__(self):
+        scope = self.partner or self.school or self.district
+        return f"{self.user} — {self.get_role_display()} ({scope})"
+
+    @property
+    def is_district_wide(self) -> bool:
+        return self.role == Role.DISTRICT_ADMIN or (
+            self.role in (Role.COORDINATOR, Role.COUNSELOR) and self.school_id is None
+        )

@@ -1,0 +1,92 @@
+"""Cross-cutting records: the audit trail every service writes to."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Weekday(models.IntegerChoices):
+    """Bit values for weekday sets (availability, schedules); Monday is bit 0 like date.weekday()."""
+
+    MONDAY = 1, "Monday"
+    TUESDAY = 2, "Tuesday"
+    WEDNESDAY = 4, "Wednesday"
+    THURSDAY = 8, "Thursday"
+    FRIDAY = 16, "Friday"
+    SATURDAY = 32, "Saturday"
+    SUNDAY = 64, "Sunday"
+
+
+WEEKDAY_SHORT = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+SCHOOL_WEEK = 0b0011111
+
+
+def weekday_mask(days) -> int:
+    """Bitmask from an iterable of date.weekday() numbers (0 = Monday)."""
+    mask = 0
+    for d in days:
+        mask |= 1 << int(d)
+    return mask
+
+
+def weekdays_in(mask: int) -> list[int]:
+    return [d for d in range(7) if mask & (1 << d)]
+
+
+def describe_weekdays(mask: int) -> str:
+    days = weekdays_in(mask)
+    if mask == SCHOOL_WEEK:
+        return "Mon–Fri"
+    return ", ".join(WEEKDAY_SHORT[d] for d in days) or "no days"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def for_district(self, district):
+        return self.filter(district=district)
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record, when; FERPA wants disclosures and changes traceable."""
+
+    district = models.ForeignKey(
+        "districts.District", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, blank=True, help_text="Name shown when the actor has no account (e-mailed link) or was deleted.")
+    action = models.CharField(max_length=80, db_index=True)
+    target_type = models.CharField(max_length=80, blank=True)
+    target_id = models.CharField(max_length=40, blank=True)
+    target_label = models.CharField(max_length=200, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_label}"
+
+    @classmethod
+    def record(cls, *, actor, action, target=None, district=None, data=None, ip_address=None, actor_label=""):
+        """Append one event; callers run inside their service's transaction."""
+        if district is None and target is not None:
+            district = getattr(target, "district", None)
+            if district is None and hasattr(target, "district_id"):
+                district = None
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        return cls.objects.create(
+            district=district,
+            actor=user,
+            actor_label=actor_label or (user.get_full_name() or user.get_username() if user else ""),
+            action=action,
+            target_type=target._meta.label_lower if target is not None else "",
+            target_id=str(target.pk) if target is not None else "",
+            target_label=str(target)[:200] if target is not None else "",
+            data=data or {},
+            ip_address=ip_address,
+        )

@@ -1,0 +1,130 @@
+"""The district (the tenant), its schools, school years and terms, and its calendar."""
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import F, Q
+
+
+class District(models.Model):
+    """The tenant: every record belongs to exactly one district."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    state = models.CharField(max_length=2, help_text="Two-letter state code; labour and credit rules vary by state.")
+    timezone = models.CharField(max_length=64, default="America/New_York")
+    wbl_contact_email = models.EmailField(blank=True)
+    hours_per_credit = models.DecimalField(
+        max_digits=6, decimal_places=2, default=120,
+        help_text="Approved hours that earn one credit (e.g. 120 h = 1 credit, 60 h = ½).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class School(models.Model):
+    class Level(models.TextChoices):
+        MIDDLE = "middle", "Middle school"
+        HIGH = "high", "High school"
+        OTHER = "other", "Other"
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="schools")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField()
+    level = models.CharField(max_length=10, choices=Level.choices, default=Level.HIGH)
+    code = models.CharField(max_length=40, blank=True, help_text="State or SIS school code.")
+    zip_code = models.CharField(max_length=10, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["district", "slug"], name="school_unique_slug")]
+
+    def __str__(self):
+        return self.name
+
+
+class SchoolYear(models.Model):
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="school_years")
+    name = models.CharField(max_length=40, help_text="e.g. 2026–27")
+    start_date = models.DateField()
+    end_date = models.DateField()
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "name"], name="school_year_unique_name"),
+            models.CheckConstraint(name="school_year_ends_after_start", condition=Q(end_date__gt=F("start_date"))),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def graduation_year(self) -> int:
+        """Seniors in this school year graduate in the calendar year it ends."""
+        return self.end_date.year
+
+
+class Term(models.Model):
+    class Kind(models.TextChoices):
+        FALL = "fall", "Fall semester"
+        SPRING = "spring", "Spring semester"
+        SUMMER = "summer", "Summer"
+        FULL_YEAR = "year", "Full year"
+
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="terms")
+    name = models.CharField(max_length=60)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    start_date = models.DateField()
+    end_date = models.DateField()
+
+    class Meta:
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(name="term_ends_after_start", condition=Q(end_date__gt=F("start_date"))),
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.school_year}"
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start_date <= day <= self.end_date
+
+
+class DayType(models.TextChoices):
+    SCHOOL_DAY = "school_day", "School day"
+    EARLY_RELEASE = "early_release", "Early release"
+    NO_SCHOOL = "no_school", "No school"
+
+
+class CalendarDay(models.Model):
+    """A day the district calendar marks specially; unmarked weekdays in a school year are school days.
+
+    A row with a school applies to that school only and overrides the district-wide row.
+    """
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="calendar_days")
+    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.CASCADE, related_name="calendar_days")
+    date = models.DateField()
+    day_type = models.CharField(max_length=20, choices=DayType.choices)
+    label = models.CharField(max_length=200, blank=True)
+    early_release_time = models.TimeField(null=True, blank=True)
+    source_uid = models.CharField(max_length=255, blank=True, help_text="UID of the ICS event this came from.")
+    manually_edited = models.BooleanField(default=False, help_text="Kept when the ICS feed is imported again.")
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "date"], condition=Q(school__isnull=True), name="calendar_day_unique_district"),
+            models.UniqueConstraint(fields=["district", "school", "date"], condition=Q(school__isnull=False), name="calendar_day_unique_school"),
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.get_day_type_display()} {self.label}".strip()

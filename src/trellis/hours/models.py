@@ -1,0 +1,122 @@
+"""Scheduled sessions, hour logs and their approval, pay periods and program budgets."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from trellis.core.tenancy import scoped_q
+
+
+class SessionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(placement__in=_placements_for(user))
+
+
+def _placements_for(user):
+    from trellis.placements.models import Placement
+
+    return Placement.objects.for_user(user).values("pk")
+
+
+class Session(models.Model):
+    """One scheduled block of work, generated from the opportunity's pattern and the district calendar."""
+
+    placement = models.ForeignKey("placements.Placement", on_delete=models.CASCADE, related_name="sessions")
+    date = models.DateField()
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+    planned_hours = models.DecimalField(max_digits=4, decimal_places=2)
+    is_early_release = models.BooleanField(default=False)
+    note = models.CharField(max_length=200, blank=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "start_time"]
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "date", "start_time"], name="session_unique_start"),
+            models.CheckConstraint(name="session_time_order", condition=Q(end_time__gt=F("start_time"))),
+            models.CheckConstraint(name="session_hours_positive", condition=Q(planned_hours__gt=0)),
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+
+class HourLogQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(scoped_q(user, "hour_log"))
+
+    def approved(self):
+        return self.filter(status=HourLog.Status.APPROVED)
+
+
+class HourLog(models.Model):
+    """Hours a student reports; approved or returned by the mentor; drives pay and credit."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Awaiting approval"
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned for changes"
+
+    placement = models.ForeignKey("placements.Placement", on_delete=models.CASCADE, related_name="hour_logs")
+    session = models.ForeignKey(Session, null=True, blank=True, on_delete=models.SET_NULL, related_name="hour_logs")
+    date = models.DateField()
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+    hours = models.DecimalField(max_digits=4, decimal_places=2)
+    description = models.TextField(blank=True, help_text="What the student did.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    approver = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    approver_label = models.CharField(max_length=200, blank=True, help_text="Who approved from an e-mailed link.")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    return_comment = models.TextField(blank=True)
+    labour_flags = models.JSONField(default=list, blank=True, help_text="Youth labour rules this log breaks, for the coordinator.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = HourLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-start_time"]
+        constraints = [
+            models.CheckConstraint(name="hour_log_hours_positive", condition=Q(hours__gt=0) & Q(hours__lte=24)),
+            models.CheckConstraint(name="hour_log_time_order", condition=Q(end_time__gt=F("start_time"))),
+        ]
+        indexes = [models.Index(fields=["placement", "status"])]
+
+    def __str__(self):
+        return f"{self.date}: {self.hours} h ({self.get_status_display()})"
+
+
+class PayPeriod(models.Model):
+    district = models.ForeignKey("districts.District", on_delete=models.CASCADE, related_name="pay_periods")
+    name = models.CharField(max_length=60)
+    start_date = models.DateField()
+    end_date = models.DateField()
+
+    class Meta:
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(name="pay_period_order", condition=Q(end_date__gte=F("start_date"))),
+            models.UniqueConstraint(fields=["district", "start_date"], name="pay_period_unique_start"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ProgramBudget(models.Model):
+    """Money set aside for a paid program (e.g. the district-funded summer internship)."""
+
+    district = models.ForeignKey("districts.District", on_delete=models.CASCADE, related_name="budgets")
+    school_year = models.ForeignKey("districts.SchoolYear", on_delete=models.CASCADE, related_name="budgets")
+    name = models.CharField(max_length=200)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    opportunities = models.ManyToManyField("opportunities.Opportunity", related_name="budgets", blank=True)
+
+    class Meta:
+        ordering = ["school_year", "name"]
+        constraints = [models.CheckConstraint(name="budget_amount_nonnegative", condition=Q(amount__gte=0))]
+
+    def __str__(self):
+        return f"{self.name} ({self.school_year})"

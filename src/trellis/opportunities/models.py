@@ -1,0 +1,132 @@
+"""Career clusters (2024 framework) and the catalog of opportunities partners offer."""
+
+from django.db import models
+from django.db.models import F, Q
+
+from trellis.core.models import describe_weekdays
+from trellis.core.tenancy import scoped_q
+
+
+class CareerCluster(models.Model):
+    """One of the 14 clusters of the 2024 National Career Clusters Framework."""
+
+    code = models.CharField(max_length=6, unique=True, help_text="O*NET cluster code, e.g. 060100.")
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(unique=True)
+    legacy_clusters = models.JSONField(
+        default=list, blank=True, help_text="Crosswalk: the original-16 clusters this one absorbs."
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SubCluster(models.Model):
+    cluster = models.ForeignKey(CareerCluster, on_delete=models.CASCADE, related_name="subclusters")
+    name = models.CharField(max_length=120)
+    slug = models.SlugField()
+    code = models.CharField(max_length=6, blank=True)
+
+    class Meta:
+        ordering = ["cluster__sort_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["cluster", "slug"], name="subcluster_unique_slug")]
+
+    def __str__(self):
+        return self.name
+
+
+class OpportunityKind(models.TextChoices):
+    JOB_SHADOW = "job_shadow", "Job shadow"
+    INTERNSHIP = "internship", "Internship"
+    TEACHING_ASSISTANT = "teaching_assistant", "Teaching assistant"
+    SERVICE_LEARNING = "service_learning", "Service learning"
+    CLINICAL = "clinical", "Clinical experience"
+    PRE_APPRENTICESHIP = "pre_apprenticeship", "Pre-apprenticeship"
+    VIRTUAL = "virtual", "Virtual experience"
+
+
+class OpportunityQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(scoped_q(user, "opportunity")).distinct()
+
+    def published(self):
+        return self.filter(status=Opportunity.Status.PUBLISHED)
+
+
+class Opportunity(models.Model):
+    """What a partner offers: a kind of experience in a cluster, with seats and a schedule."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PENDING = "pending", "Awaiting coordinator approval"
+        PUBLISHED = "published", "Published"
+        CLOSED = "closed", "Closed"
+
+    class ScheduleKind(models.TextChoices):
+        WEEKLY = "weekly", "Weekly pattern in a date range"
+        BLOCK = "block", "Block of days with a target of hours"
+
+    district = models.ForeignKey("districts.District", on_delete=models.CASCADE, related_name="opportunities")
+    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="opportunities")
+    worksite = models.ForeignKey("partners.Worksite", null=True, blank=True, on_delete=models.SET_NULL, related_name="opportunities")
+    mentor = models.ForeignKey("partners.Mentor", null=True, blank=True, on_delete=models.SET_NULL, related_name="opportunities")
+    term = models.ForeignKey("districts.Term", null=True, blank=True, on_delete=models.SET_NULL, related_name="opportunities")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    requirements = models.TextField(blank=True)
+    kind = models.CharField(max_length=30, choices=OpportunityKind.choices)
+    cluster = models.ForeignKey(CareerCluster, on_delete=models.PROTECT, related_name="opportunities")
+    subcluster = models.ForeignKey(SubCluster, null=True, blank=True, on_delete=models.PROTECT, related_name="opportunities")
+    seats = models.PositiveIntegerField(default=1)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    schedule_kind = models.CharField(max_length=10, choices=ScheduleKind.choices, default=ScheduleKind.WEEKLY)
+    weekdays = models.PositiveSmallIntegerField(default=0b10000, help_text="Bitmask, Monday = 1 … Sunday = 64.")
+    start_time = models.TimeField(null=True, blank=True)
+    end_time = models.TimeField(null=True, blank=True)
+    shorten_on_early_release = models.BooleanField(default=True)
+    min_grade = models.PositiveSmallIntegerField(default=9)
+    min_age = models.PositiveSmallIntegerField(default=14)
+    is_hazardous = models.BooleanField(default=False, help_text="Hazardous occupation (HO): no under-18s without a student-learner agreement.")
+    hazardous_orders = models.CharField(max_length=60, blank=True, help_text="e.g. HO5, HO14")
+    is_paid = models.BooleanField(default=False)
+    hourly_rate = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    target_hours = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OpportunityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "opportunities"
+        constraints = [
+            models.CheckConstraint(name="opportunity_seats_nonnegative", condition=Q(seats__gte=0)),
+            models.CheckConstraint(name="opportunity_ends_on_or_after_start", condition=Q(end_date__gte=F("start_date"))),
+            models.CheckConstraint(name="opportunity_time_order", condition=Q(start_time__isnull=True) | Q(end_time__isnull=True) | Q(end_time__gt=F("start_time"))),
+            models.CheckConstraint(name="opportunity_paid_has_rate", condition=Q(is_paid=False) | Q(hourly_rate__gt=0)),
+            models.CheckConstraint(name="opportunity_weekdays_mask", condition=Q(weekdays__gte=0) & Q(weekdays__lte=127)),
+            models.CheckConstraint(name="opportunity_target_hours_positive", condition=Q(target_hours__isnull=True) | Q(target_hours__gt=0)),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_virtual(self) -> bool:
+        return self.kind == OpportunityKind.VIRTUAL or bool(self.worksite and self.worksite.is_virtual)
+
+    @property
+    def is_in_district(self) -> bool:
+        return self.partner.is_district_department
+
+    def schedule_summary(self) -> str:
+        times = ""
+        if self.start_time and self.end_time:
+            times = f" {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+        return f"{describe_weekdays(self.weekdays)}{times}, {self.start_date:%b %-d} – {self.end_date:%b %-d, %Y}"

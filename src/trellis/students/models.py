@@ -1,0 +1,144 @@
+"""Student profiles: school, grade, birth date (for labour rules), interests, availability, guardians."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from trellis.core.tenancy import scoped_q
+
+
+class Transportation(models.TextChoices):
+    OWN_VEHICLE = "own_vehicle", "Drives own vehicle"
+    FAMILY = "family", "Family drives"
+    PUBLIC_TRANSIT = "public_transit", "Public transit"
+    WALK_BIKE = "walk_bike", "Walks or bikes"
+    NONE = "none", "No transportation"
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    NONBINARY = "nonbinary", "Non-binary"
+    NOT_REPORTED = "not_reported", "Not reported"
+
+
+class RaceEthnicity(models.TextChoices):
+    """Federal reporting categories (as in OneRoster demographics)."""
+
+    AMERICAN_INDIAN = "american_indian", "American Indian or Alaska Native"
+    ASIAN = "asian", "Asian"
+    BLACK = "black", "Black or African American"
+    HISPANIC = "hispanic", "Hispanic or Latino"
+    PACIFIC_ISLANDER = "pacific_islander", "Native Hawaiian or Other Pacific Islander"
+    WHITE = "white", "White"
+    TWO_OR_MORE = "two_or_more", "Two or more races"
+    NOT_REPORTED = "not_reported", "Not reported"
+
+
+class StudentQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(scoped_q(user, "student"))
+
+
+class Student(models.Model):
+    """A learner. Education record under FERPA: every read goes through for_user()."""
+
+    district = models.ForeignKey("districts.District", on_delete=models.CASCADE, related_name="students")
+    school = models.ForeignKey("districts.School", on_delete=models.PROTECT, related_name="students")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="student_profile")
+    student_number = models.CharField(max_length=40, help_text="The SIS identifier.")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(blank=True)
+    grade = models.PositiveSmallIntegerField()
+    graduation_year = models.PositiveSmallIntegerField()
+    birth_date = models.DateField()
+    availability = models.PositiveSmallIntegerField(default=0b0011111, help_text="Weekdays the student can attend; bitmask, Monday = 1.")
+    transportation = models.CharField(max_length=20, choices=Transportation.choices, default=Transportation.FAMILY)
+    max_travel_miles = models.PositiveSmallIntegerField(default=10)
+    home_zip = models.CharField(max_length=10, blank=True)
+    home_latitude = models.FloatField(null=True, blank=True)
+    home_longitude = models.FloatField(null=True, blank=True)
+    is_cte_concentrator = models.BooleanField(default=False)
+    cte_program = models.CharField(max_length=120, blank=True)
+    cte_cluster = models.ForeignKey("opportunities.CareerCluster", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    gender = models.CharField(max_length=20, choices=Gender.choices, default=Gender.NOT_REPORTED)
+    race_ethnicity = models.CharField(max_length=20, choices=RaceEthnicity.choices, default=RaceEthnicity.NOT_REPORTED)
+    is_economically_disadvantaged = models.BooleanField(default=False)
+    is_english_learner = models.BooleanField(default=False)
+    has_iep = models.BooleanField("has an IEP or 504 plan", default=False)
+    shares_profile_with_partners = models.BooleanField(
+        default=False, help_text="The student (and guardian) agreed that host partners may see contact details and interests."
+    )
+    is_active = models.BooleanField(default=True)
+
+    objects = StudentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "student_number"], name="student_unique_number"),
+            models.CheckConstraint(name="student_grade_range", condition=Q(grade__gte=6) & Q(grade__lte=12)),
+            models.CheckConstraint(name="student_availability_mask", condition=Q(availability__lte=127)),
+        ]
+        indexes = [models.Index(fields=["district", "school", "grade"])]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.preferred_name or self.first_name} {self.last_name}"
+
+    def age_on(self, day: dt.date) -> int:
+        """Whole years on a given day; labour rules use the age on each session's date."""
+        years = day.year - self.birth_date.year
+        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years
+
+    @property
+    def needs_transportation(self) -> bool:
+        return self.transportation == Transportation.NONE
+
+
+class StudentInterest(models.Model):
+    """One ranked interest: a cluster and optionally a sub-cluster (rank 1 = most wanted)."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="interests")
+    cluster = models.ForeignKey("opportunities.CareerCluster", on_delete=models.CASCADE, related_name="student_interests")
+    subcluster = models.ForeignKey("opportunities.SubCluster", null=True, blank=True, on_delete=models.CASCADE, related_name="student_interests")
+    rank = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["student", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "rank"], name="interest_unique_rank"),
+            models.CheckConstraint(name="interest_rank_positive", condition=Q(rank__gte=1)),
+        ]
+
+    def __str__(self):
+        return f"{self.rank}. {self.subcluster or self.cluster}"
+
+
+class GuardianLink(models.Model):
+    """A parent or guardian of a student; may sign consent from an e-mailed link without an account."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="guardian_links")
+    guardian_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="guardian_links")
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    relationship = models.CharField(max_length=40, default="parent")
+    can_sign_consent = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["student", "name"]
+        constraints = [models.UniqueConstraint(fields=["student", "email"], name="guardian_unique_email")]
+
+    def __str__(self):
+        return f"{self.name} ({self.relationship} of {self.student})"
+
+
