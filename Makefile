@@ -44,7 +44,7 @@ test-browser: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/lint-imports --config pyproject.toml
+	PYTHONPATH=src $(BIN)/lint-imports --config pyproject.toml
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles

@@ -50,7 +50,6 @@ INSTALLED_APPS = [
     "trellis.placements",
     "trellis.hours",
     "trellis.insights",
-    "trellis.api",
 ]
 
 MIDDLEWARE = [
@@ -199,3 +198,9 @@ LOGGING = {
 
 # Calendar feeds, e-mailed approval and signing links.
 SIGNED_LINK_MAX_AGE_DAYS = env.int("SIGNED_LINK_MAX_AGE_DAYS", default=14)
+
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)

@@ -1,6 +1,48 @@
-"""Template context shared by every page: the signed-in user's roles for the navigation."""
+"""Template context shared by every page: the signed-in user's roles and navigation links."""
 
-from trellis.accounts.models import Role
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+
+from trellis.accounts.models import PARTNER_ROLES, STAFF_ROLES, Role
+
+
+def _nav_items(request, roles, *, staff: bool):
+    """Role-aware links: staff get the lists, others the sections of their home page."""
+    home = reverse("core:home")
+    items = [("Home", home)]
+    if staff:
+        items += [
+            ("Students", reverse("students:list")),
+            ("Partners", reverse("partners:list")),
+            ("Opportunities", reverse("opportunities:list")),
+            ("Placements", reverse("placements:list")),
+            ("Match rounds", reverse("rounds:list")),
+        ]
+        if roles & {Role.COORDINATOR, Role.DISTRICT_ADMIN} or request.user.is_superuser:
+            items.append(("Placement board", reverse("lifecycle:board")))
+    else:
+        if Role.PARTNER_ADMIN in roles:
+            items += [
+                ("Our opportunities", reverse("opportunities:list")),
+                ("Our placements", reverse("placements:list")),
+            ]
+        if Role.MENTOR in roles:
+            items.append(("My interns", f"{home}#mentor"))
+        if Role.STUDENT in roles:
+            items.append(("My placements", f"{home}#student"))
+            items.append(("Match rounds", reverse("rounds:list")))
+        if Role.GUARDIAN in roles:
+            items.append(("My children", f"{home}#guardian"))
+        if roles & {Role.STUDENT, Role.GUARDIAN}:
+            items.append(("Opportunities", reverse("opportunities:list")))
+    current = request.path
+    seen, result = set(), []
+    for label, url in items:
+        if url in seen:
+            continue
+        seen.add(url)
+        result.append({"label": label, "url": url, "current": url == current})
+    return result
 
 
 def navigation(request):
@@ -8,8 +50,18 @@ def navigation(request):
     if not user or not user.is_authenticated:
         return {}
     roles = user.roles()
+    staff = user.is_superuser or bool(roles & STAFF_ROLES)
     return {
         "nav_roles": roles,
-        "is_staff_role": bool(roles & {Role.DISTRICT_ADMIN, Role.COORDINATOR, Role.COUNSELOR}),
-        "is_partner_role": bool(roles & {Role.MENTOR, Role.PARTNER_ADMIN}),
+        "nav_items": _nav_items(request, roles, staff=staff),
+        "is_staff_role": staff,
+        "is_partner_role": bool(roles & PARTNER_ROLES),
+        # Lazy: the count query runs only on pages whose header shows it.
+        "unread_notifications": SimpleLazyObject(lambda: _unread_count(user)),
     }
+
+
+def _unread_count(user) -> int:
+    from trellis.core.models import Notification
+
+    return Notification.objects.for_user(user).unread().count()

@@ -90,3 +90,41 @@ class AuditEvent(models.Model):
             data=data or {},
             ip_address=ip_address,
         )
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A person's own notifications only: nobody reads another's inbox, staff included."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One in-app notice about an event a person cares about; e-mailed as well when asked."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    district = models.ForeignKey(
+        "districts.District", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    verb = models.CharField(max_length=60, help_text="What happened, e.g. placement.confirmed.")
+    text = models.CharField(max_length=500)
+    url = models.CharField(max_length=500, blank=True, help_text="Site-relative link to the record.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

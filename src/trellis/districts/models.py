@@ -1,9 +1,11 @@
 """The district (the tenant), its schools, school years and terms, and its calendar."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 
 
 class District(models.Model):
@@ -17,6 +19,19 @@ class District(models.Model):
     hours_per_credit = models.DecimalField(
         max_digits=6, decimal_places=2, default=120,
         help_text="Approved hours that earn one credit (e.g. 120 h = 1 credit, 60 h = ½).",
+    )
+    credit_increment = models.DecimalField(
+        max_digits=3, decimal_places=2, default=Decimal("0.5"),
+        help_text="Smallest part of a credit awarded (0.5: 60 h of a 120-h credit earns ½).",
+    )
+    # Perkins V indicator 5S3: each state defines "participated in WBL"; the district records its rule.
+    perkins_min_hours = models.DecimalField(
+        max_digits=6, decimal_places=1, default=0,
+        help_text="Perkins 5S3: approved WBL hours a concentrator needs to count (0: any started placement).",
+    )
+    perkins_counted_kinds = models.JSONField(
+        default=list, blank=True,
+        help_text="Perkins 5S3: opportunity kinds that count as WBL; empty means every kind.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -117,6 +132,10 @@ class CalendarDay(models.Model):
     label = models.CharField(max_length=200, blank=True)
     early_release_time = models.TimeField(null=True, blank=True)
     source_uid = models.CharField(max_length=255, blank=True, help_text="UID of the ICS event this came from.")
+    source = models.ForeignKey(
+        "districts.CalendarSource", null=True, blank=True, on_delete=models.SET_NULL, related_name="days",
+        help_text="The import that wrote this row; a re-import of the same source removes rows it no longer lists.",
+    )
     manually_edited = models.BooleanField(default=False, help_text="Kept when the ICS feed is imported again.")
 
     class Meta:
@@ -128,3 +147,63 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.get_day_type_display()} {self.label}".strip()
+
+
+class CalendarSource(models.Model):
+    """Where a district's calendar comes from (an ICS URL or an uploaded file), for re-imports."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="calendar_sources")
+    url = models.URLField(max_length=500, blank=True, help_text="ICS address fetched on re-import.")
+    uploaded_name = models.CharField(max_length=255, blank=True, help_text="Name of the uploaded ICS file.")
+    last_imported_at = models.DateTimeField(null=True, blank=True)
+    last_result = models.JSONField(default=dict, blank=True, help_text="Counts and unmatched events of the last import.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-last_imported_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="calendar_source_url_or_file",
+                condition=(~Q(url="") & Q(uploaded_name="")) | (Q(url="") & ~Q(uploaded_name="")),
+            ),
+            models.UniqueConstraint(fields=["district", "url"], condition=~Q(url=""), name="calendar_source_unique_url"),
+            models.UniqueConstraint(
+                fields=["district", "uploaded_name"], condition=~Q(uploaded_name=""), name="calendar_source_unique_file"
+            ),
+        ]
+
+    def __str__(self):
+        return self.url or self.uploaded_name
+
+    @property
+    def label(self) -> str:
+        return self.url or self.uploaded_name
+
+
+class DayTypeMapping(models.Model):
+    """The coordinator's rule turning an ICS event (by category or summary text) into a day type."""
+
+    class MatchField(models.TextChoices):
+        CATEGORY = "category", "Event category is"
+        SUMMARY_CONTAINS = "summary_contains", "Event title contains"
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="day_type_mappings")
+    match_field = models.CharField(max_length=20, choices=MatchField.choices)
+    pattern = models.CharField(max_length=200, help_text="Compared without regard to letter case.")
+    day_type = models.CharField(max_length=20, choices=DayType.choices)
+    early_release_time = models.TimeField(
+        null=True, blank=True, help_text="Dismissal time for early-release events that carry no time of their own."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["match_field", "pattern"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("pattern"), "district", "match_field", name="day_type_mapping_unique_pattern"
+            ),
+            models.CheckConstraint(name="day_type_mapping_pattern_not_blank", condition=~Q(pattern="")),
+        ]
+
+    def __str__(self):
+        return f"{self.get_match_field_display()} “{self.pattern}” → {self.get_day_type_display()}"

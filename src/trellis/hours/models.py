@@ -120,3 +120,94 @@ class ProgramBudget(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.school_year})"
+
+
+class ApprovalLinkQuerySet(models.QuerySet):
+    def open(self, *, now=None):
+        """Links a mentor can still act on: not used and not expired."""
+        from django.utils import timezone
+
+        return self.filter(used_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+class ApprovalLink(models.Model):
+    """A signed, expiring link e-mailed to a mentor to approve exactly these logs without an account.
+
+    Only the SHA-256 of the token is stored, so a database reader cannot act on a link; the
+    logs it may touch are bound here on the server and never taken from the request.
+    """
+
+    mentor = models.ForeignKey("partners.Mentor", on_delete=models.CASCADE, related_name="approval_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    logs = models.ManyToManyField(HourLog, related_name="approval_links")
+    sent_to = models.EmailField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = ApprovalLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Approval link for {self.mentor} ({self.created_at:%Y-%m-%d})"
+
+
+class CalendarFeedQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class CalendarFeed(models.Model):
+    """A private subscribe URL (ICS) for a student's, a mentor's or an opportunity's sessions.
+
+    Only the SHA-256 of the token is stored: the URL is shown once when issued, and a database
+    reader cannot subscribe. The owner revokes it, or regenerates (revoke + issue) when it leaks.
+    """
+
+    class OwnerKind(models.TextChoices):
+        STUDENT = "student", "Student"
+        MENTOR = "mentor", "Mentor"
+        OPPORTUNITY = "opportunity", "Opportunity"
+
+    owner_kind = models.CharField(max_length=12, choices=OwnerKind.choices)
+    student = models.ForeignKey("students.Student", null=True, blank=True, on_delete=models.CASCADE, related_name="calendar_feeds")
+    mentor = models.ForeignKey("partners.Mentor", null=True, blank=True, on_delete=models.CASCADE, related_name="calendar_feeds")
+    opportunity = models.ForeignKey("opportunities.Opportunity", null=True, blank=True, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CalendarFeedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="calendar_feed_one_owner",
+                condition=(
+                    Q(owner_kind="student", student__isnull=False, mentor__isnull=True, opportunity__isnull=True)
+                    | Q(owner_kind="mentor", student__isnull=True, mentor__isnull=False, opportunity__isnull=True)
+                    | Q(owner_kind="opportunity", student__isnull=True, mentor__isnull=True, opportunity__isnull=False)
+                ),
+            ),
+            models.UniqueConstraint(fields=["student"], condition=Q(revoked_at__isnull=True, student__isnull=False), name="calendar_feed_one_active_student"),
+            models.UniqueConstraint(fields=["mentor"], condition=Q(revoked_at__isnull=True, mentor__isnull=False), name="calendar_feed_one_active_mentor"),
+            models.UniqueConstraint(fields=["opportunity"], condition=Q(revoked_at__isnull=True, opportunity__isnull=False), name="calendar_feed_one_active_opportunity"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_owner_kind_display()} calendar feed: {self.owner}"
+
+    @property
+    def owner(self):
+        return self.student or self.mentor or self.opportunity
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

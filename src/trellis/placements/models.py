@@ -333,3 +333,4 @@ class Concern(models.Model):
 
 
 from trellis.placements.rounds import MatchRound, MatchRun, RoundRanking  # noqa: E402,F401
+from trellis.placements.agreements import AgreementText  # noqa: E402,F401

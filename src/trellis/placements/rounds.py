@@ -2,14 +2,90 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Subquery
+from django.http import Http404
+from django.utils import timezone
 
-from trellis.core.tenancy import scoped_q
+from trellis.core.tenancy import NOTHING
+
+PRIORITY_CRITERIA = {
+    "grade": "Grade level (higher grades first)",
+    "cte_concentrator": "CTE concentrator in the opportunity's career cluster",
+    "interview_rank": "The partner's interview ranking",
+}
+"""Criteria a coordinator may order; the seeded lottery always breaks the remaining ties."""
+
+MANAGER_ROLES = ("district_admin", "coordinator")
+
+
+def _round_q(user, m):
+    """One membership's view of rounds.
+
+    Round-specific rather than core's `scoped_q(user, "match_round")`: school staff see
+    district-wide rounds and their own school's rounds (never another school's), partners see
+    published rounds they host in, students the rounds they may rank in.
+    """
+    if m.role == "district_admin" or (
+        m.role in ("coordinator", "counselor") and m.school_id is None
+    ):
+        return Q(district_id=m.district_id)
+    if m.role in ("coordinator", "counselor"):
+        return Q(district_id=m.district_id) & (Q(school__isnull=True) | Q(school_id=m.school_id))
+    if m.role in ("partner_admin", "mentor"):
+        from trellis.opportunities.models import Opportunity
+
+        hosted = Opportunity.objects.filter(partner_id=m.partner_id).values("match_rounds")
+        return Q(
+            district_id=m.district_id, status=MatchRound.Status.PUBLISHED, pk__in=Subquery(hosted)
+        )
+    if m.role == "student":
+        from trellis.students.models import Student
+
+        mine = Student.objects.filter(user=user, district_id=m.district_id).values("match_rounds")
+        return Q(district_id=m.district_id, pk__in=Subquery(mine)) & ~Q(
+            status=MatchRound.Status.DRAFT
+        )
+    return None
 
 
 class MatchRoundQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self.filter(scoped_q(user, "match_round"))
+        """Rounds the user may see; deny by default like `core.tenancy.scoped_q`, per `_round_q`."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        q = NOTHING
+        for m in user.get_memberships():
+            part = _round_q(user, m)
+            if part is not None:
+                q |= part
+        return self.filter(q)
+
+    def managed_by(self, user):
+        """Rounds the user may change: district admins and coordinators, school-bound ones for
+        their school's rounds only. Counselors look but do not run rounds."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        q = NOTHING
+        for m in user.get_memberships():
+            if m.role not in MANAGER_ROLES:
+                continue
+            if m.school_id is None:
+                q |= Q(district_id=m.district_id)
+            else:
+                q |= Q(district_id=m.district_id, school_id=m.school_id)
+        return self.filter(q)
+
+
+def get_match_round_for_user(user, pk):
+    """One round inside the user's scope, or 404."""
+    try:
+        return MatchRound.objects.for_user(user).get(pk=pk)
+    except (MatchRound.DoesNotExist, ValueError, TypeError):
+        raise Http404("No match round found.") from None
 
 
 class MatchRound(models.Model):
@@ -23,22 +99,52 @@ class MatchRound(models.Model):
         STABLE = "stable", "Stable (deferred acceptance)"
         MAX_PLACEMENT = "max-placement", "Most students placed"
 
-    district = models.ForeignKey("districts.District", on_delete=models.CASCADE, related_name="match_rounds")
+    district = models.ForeignKey(
+        "districts.District", on_delete=models.CASCADE, related_name="match_rounds"
+    )
     name = models.CharField(max_length=200)
-    term = models.ForeignKey("districts.Term", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    follows = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups")
+    term = models.ForeignKey(
+        "districts.Term", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    school = models.ForeignKey(
+        "districts.School",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="match_rounds",
+        help_text="A school coordinator's round for one school; empty for a district-wide round.",
+    )
+    follows = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    opportunities = models.ManyToManyField("opportunities.Opportunity", related_name="match_rounds", blank=True)
-    eligible_students = models.ManyToManyField("students.Student", related_name="match_rounds", blank=True)
-    filters = models.JSONField(default=dict, blank=True, help_text="The filters the coordinator chose, kept for the record.")
+    opportunities = models.ManyToManyField(
+        "opportunities.Opportunity", related_name="match_rounds", blank=True
+    )
+    eligible_students = models.ManyToManyField(
+        "students.Student", related_name="match_rounds", blank=True
+    )
+    filters = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The filters the coordinator chose, kept for the record.",
+    )
     max_choices = models.PositiveSmallIntegerField(default=10)
     ranking_opens_at = models.DateTimeField(null=True, blank=True)
     ranking_closes_at = models.DateTimeField(null=True, blank=True)
-    priority_rules = models.JSONField(default=list, blank=True, help_text="Ordered criteria, e.g. ['grade', 'cte_concentrator', 'interview_rank', 'lottery'].")
+    priority_rules = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Ordered criteria, e.g. ['grade', 'cte_concentrator', 'interview_rank', 'lottery'].",
+    )
     lottery_seed = models.BigIntegerField(default=0)
-    published_run = models.ForeignKey("placements.MatchRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    published_run = models.ForeignKey(
+        "placements.MatchRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     published_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MatchRoundQuerySet.as_manager()
@@ -46,30 +152,71 @@ class MatchRound(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(name="round_max_choices_positive", condition=Q(max_choices__gte=1)),
+            models.CheckConstraint(
+                name="round_max_choices_positive", condition=Q(max_choices__gte=1)
+            ),
             models.CheckConstraint(
                 name="round_window_order",
-                condition=Q(ranking_opens_at__isnull=True) | Q(ranking_closes_at__isnull=True) | Q(ranking_closes_at__gt=models.F("ranking_opens_at")),
+                condition=Q(ranking_opens_at__isnull=True)
+                | Q(ranking_closes_at__isnull=True)
+                | Q(ranking_closes_at__gt=models.F("ranking_opens_at")),
             ),
         ]
 
     def __str__(self):
         return self.name
 
+    def ranking_is_open(self, now=None) -> bool:
+        """Students may change their lists only while the round takes rankings, inside the window."""
+        if self.status != self.Status.RANKING:
+            return False
+        now = now or timezone.now()
+        if self.ranking_opens_at and now < self.ranking_opens_at:
+            return False
+        return not (self.ranking_closes_at and now >= self.ranking_closes_at)
+
+    def ranking_has_ended(self, now=None) -> bool:
+        now = now or timezone.now()
+        if self.status in (self.Status.CLOSED, self.Status.PUBLISHED):
+            return True
+        return bool(self.ranking_closes_at and now >= self.ranking_closes_at)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def criteria(self) -> list[str]:
+        """The ordered criteria actually used (unknown names dropped); the lottery comes last."""
+        return [c for c in (self.priority_rules or []) if c in PRIORITY_CRITERIA]
+
+    def criteria_labels(self) -> list[str]:
+        return [PRIORITY_CRITERIA[c] for c in self.criteria] + [
+            f"Lottery (seed {self.lottery_seed})"
+        ]
+
 
 class RoundRanking(models.Model):
     """One line of a student's ranked list in a round (rank 1 = first choice)."""
 
     match_round = models.ForeignKey(MatchRound, on_delete=models.CASCADE, related_name="rankings")
-    student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="round_rankings")
-    opportunity = models.ForeignKey("opportunities.Opportunity", on_delete=models.CASCADE, related_name="round_rankings")
+    student = models.ForeignKey(
+        "students.Student", on_delete=models.CASCADE, related_name="round_rankings"
+    )
+    opportunity = models.ForeignKey(
+        "opportunities.Opportunity", on_delete=models.CASCADE, related_name="round_rankings"
+    )
     rank = models.PositiveSmallIntegerField()
 
     class Meta:
         ordering = ["match_round", "student", "rank"]
         constraints = [
-            models.UniqueConstraint(fields=["match_round", "student", "rank"], name="ranking_unique_rank"),
-            models.UniqueConstraint(fields=["match_round", "student", "opportunity"], name="ranking_unique_opportunity"),
+            models.UniqueConstraint(
+                fields=["match_round", "student", "rank"], name="ranking_unique_rank"
+            ),
+            models.UniqueConstraint(
+                fields=["match_round", "student", "opportunity"], name="ranking_unique_opportunity"
+            ),
             models.CheckConstraint(name="ranking_rank_positive", condition=Q(rank__gte=1)),
         ]
 
@@ -91,11 +238,22 @@ class MatchRun(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     summary = models.JSONField(default=dict, blank=True)
-    assignment = models.JSONField(default=dict, blank=True, help_text="student id → opportunity id or null")
+    assignment = models.JSONField(
+        default=dict, blank=True, help_text="student id → opportunity id or null"
+    )
     explanations = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    input_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Hash of the rankings and seats the run used; publishing checks it is still current.",
+    )
+    task_result_id = models.CharField(max_length=64, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -103,3 +261,7 @@ class MatchRun(models.Model):
 
     def __str__(self):
         return f"{self.get_mode_display()} run of {self.match_round}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -1,0 +1,23 @@
+"""Serve the app and run the background-task worker beside it (for `make demo`)."""
+
+import subprocess
+import sys
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run the development server together with a django-tasks database worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+
+    def handle(self, *args, addrport, **options):
+        # The worker is a child process so match rounds run in the background as in production.
+        worker = subprocess.Popen([sys.executable, sys.argv[0], "db_worker", "--interval", "0.5", "--no-reload"])
+        try:
+            call_command("runserver", addrport, use_reloader=False)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)

@@ -1,0 +1,78 @@
+"""Admin for sessions, hour logs, approval links, pay periods and budgets, scoped to districts."""
+
+from django.contrib import admin
+
+from trellis.core.admin import ScopedAdmin, district_filter
+from trellis.hours.models import (
+    ApprovalLink,
+    CalendarFeed,
+    HourLog,
+    PayPeriod,
+    ProgramBudget,
+    Session,
+)
+
+
+@admin.register(Session)
+class SessionAdmin(ScopedAdmin):
+    district_path = "placement__district"
+    list_display = (
+        "date",
+        "start_time",
+        "end_time",
+        "planned_hours",
+        "placement",
+        "is_early_release",
+    )
+    list_filter = ("is_early_release",)
+    date_hierarchy = "date"
+    list_select_related = ("placement__student", "placement__opportunity")
+    autocomplete_fields = ("placement",)
+
+
+@admin.register(HourLog)
+class HourLogAdmin(ScopedAdmin):
+    district_path = "placement__district"
+    list_display = ("date", "hours", "status", "placement", "approver", "decided_at")
+    list_filter = ("status",)
+    date_hierarchy = "date"
+    search_fields = ("placement__student__last_name", "description")
+    list_select_related = ("placement__student", "placement__opportunity", "approver")
+    autocomplete_fields = ("placement", "approver")
+    raw_id_fields = ("session",)
+
+
+@admin.register(ApprovalLink)
+class ApprovalLinkAdmin(ScopedAdmin):
+    """Links are issued by the hours service (only a token hash is stored); shown, not edited."""
+
+    district_path = "mentor__partner__district"
+    read_only = True
+    list_display = ("mentor", "sent_to", "created_at", "expires_at", "used_at")
+    list_select_related = ("mentor__user",)
+    exclude = ("logs",)
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(ScopedAdmin):
+    """Feeds are issued by the hours service (only a token hash is stored); shown, not edited."""
+
+    district_path = ("student__district", "mentor__partner__district", "opportunity__district")
+    read_only = True
+    list_display = ("__str__", "owner_kind", "created_at", "last_fetched_at", "revoked_at")
+    list_filter = ("owner_kind",)
+
+
+@admin.register(PayPeriod)
+class PayPeriodAdmin(ScopedAdmin):
+    list_display = ("name", "district", "start_date", "end_date")
+    list_filter = (district_filter(),)
+    list_select_related = ("district",)
+
+
+@admin.register(ProgramBudget)
+class ProgramBudgetAdmin(ScopedAdmin):
+    list_display = ("name", "district", "school_year", "amount")
+    list_filter = (district_filter(),)
+    list_select_related = ("district", "school_year")
+    autocomplete_fields = ("opportunities",)

@@ -1,0 +1,68 @@
+"""Tokens for the e-mailed approval links: random, stored only as a hash, single use, expiring.
+
+The token is 256 random bits (URL-safe); the database keeps its SHA-256, so a copy of the
+database cannot approve anything. A link is found by hashing the token from the URL.
+"""
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from trellis.hours.models import ApprovalLink
+
+TOKEN_BYTES = 32
+
+
+class LinkGone(Exception):
+    """The link exists but can no longer be acted on; the page answers 410 Gone."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason  # "used" or "expired"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def link_url(token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("hours:link", args=[token])
+
+
+def expiry_from(now=None):
+    return (now or timezone.now()) + dt.timedelta(days=settings.SIGNED_LINK_MAX_AGE_DAYS)
+
+
+def find_link(token: str) -> ApprovalLink:
+    """The link for this token, or 404 for a token that was never issued."""
+    if not token or len(token) > 200:
+        raise Http404("No such link.")
+    try:
+        return ApprovalLink.objects.select_related("mentor__user", "mentor__partner__district").get(
+            token_hash=hash_token(token)
+        )
+    except ApprovalLink.DoesNotExist:
+        raise Http404("No such link.") from None
+
+
+def ensure_usable(link: ApprovalLink, *, now=None) -> None:
+    """Raise LinkGone if the link was used or has expired."""
+    if link.used_at is not None:
+        raise LinkGone("used")
+    if link.expires_at <= (now or timezone.now()):
+        raise LinkGone("expired")
+
+
+def approver_label(mentor) -> str:
+    """How an approval from a link is signed: the mentor's name, marked as coming from e-mail."""
+    name = mentor.user.get_full_name() or mentor.user.get_username()
+    return f"{name} (e-mailed link)"

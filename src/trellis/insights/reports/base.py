@@ -1,0 +1,210 @@
+"""The shape every program report returns, and the filters and helpers they share.
+
+A report is a function from a ReportContext (who is asking, which year, school and cluster)
+to a ReportResult: headline facts and sections, each a table (exportable as CSV and XLSX)
+with an optional chart drawn from the same numbers. Every figure is aggregated in the
+database with a fixed number of queries, whatever the district's size.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils import timezone
+
+from trellis.placements.models import Placement
+
+ONE_DP = Decimal("0.1")
+TWO_DP = Decimal("0.01")
+
+
+@dataclass
+class Table:
+    slug: str
+    caption: str
+    header: list[str]
+    rows: list | Callable[[], list] = field(default_factory=list)
+    export_only: bool = False
+
+    def get_rows(self) -> list:
+        if callable(self.rows):
+            self.rows = self.rows()
+        return self.rows
+
+
+@dataclass
+class Chart:
+    """What to draw; charts.py turns it into an SVG. Kinds: bar, hbar, stacked_hbar, line."""
+
+    kind: str
+    title: str
+    labels: list[str]
+    series: list[tuple[str, list]]
+    percent: bool = False
+    value_label: str = ""
+
+
+@dataclass
+class Section:
+    heading: str
+    table: Table
+    chart: Chart | None = None
+    note: str = ""
+
+
+@dataclass
+class ReportResult:
+    facts: list[tuple[str, object]] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def table(self, slug: str) -> Table | None:
+        for section in self.sections:
+            if section.table.slug == slug:
+                return section.table
+        return None
+
+
+@dataclass
+class ReportContext:
+    scope: object
+    years: list  # SchoolYear rows, oldest first
+    clusters: list
+    year: object = None
+    school: object = None
+    cluster: object = None
+    today: dt.date = field(default_factory=timezone.localdate)
+
+    @property
+    def user(self):
+        return self.scope.user
+
+    @property
+    def district(self):
+        return self.scope.district
+
+    def schools(self) -> list:
+        """The schools a by-school table lists: the filtered one, or every school in scope."""
+        return [self.school] if self.school is not None else list(self.scope.schools)
+
+    def cluster_name(self, pk) -> str:
+        for cluster in self.clusters:
+            if cluster.pk == pk:
+                return cluster.name
+        return "No cluster"
+
+    def clusters_in_view(self) -> list:
+        return [self.cluster] if self.cluster is not None else list(self.clusters)
+
+    def next_year(self, year):
+        later = [y for y in self.years if y.start_date > year.start_date]
+        return later[0] if later else None
+
+    def year_q(self, field_name: str, year=None) -> Q:
+        """Rows whose date falls in the school year (up to the next year's start: summers count)."""
+        year = year or self.year
+        if year is None:
+            return Q()
+        q = Q(**{f"{field_name}__gte": year.start_date})
+        following = self.next_year(year)
+        if following is not None:
+            q &= Q(**{f"{field_name}__lt": following.start_date})
+        return q
+
+    def year_case(self, field_name: str):
+        """The school year (pk) a date belongs to: the latest year starting on or before it."""
+        whens = [
+            When(**{f"{field_name}__gte": y.start_date}, then=Value(y.pk))
+            for y in sorted(self.years, key=lambda y: y.start_date, reverse=True)
+        ]
+        if not whens:
+            return Value(None, output_field=IntegerField())
+        return Case(*whens, default=None, output_field=IntegerField())
+
+
+@dataclass(frozen=True)
+class Report:
+    slug: str
+    title: str
+    summary: str
+    build: Callable[[ReportContext], ReportResult]
+    filters: tuple[str, ...] = ("year", "school", "cluster")
+
+
+# Participation: a placement that started (active or completed, or withdrawn after it began).
+def started_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status__in": [Placement.Status.ACTIVE, Placement.Status.COMPLETED]}) | Q(
+        **{f"{prefix}status": Placement.Status.WITHDRAWN, f"{prefix}activated_at__isnull": False}
+    )
+
+
+STARTED = started_q()
+SUMMER = Q(opportunity__term__kind="summer") | Q(
+    opportunity__term__isnull=True, start_date__month__in=[6, 7, 8]
+)
+
+
+def placements(ctx: ReportContext):
+    """Placements in the user's scope and district, filtered by school and cluster."""
+    qs = Placement.objects.for_user(ctx.user).filter(district=ctx.district)
+    if ctx.school is not None:
+        qs = qs.filter(student__school=ctx.school)
+    if ctx.cluster is not None:
+        qs = qs.filter(opportunity__cluster=ctx.cluster)
+    return qs
+
+
+def started_placements(ctx: ReportContext):
+    return placements(ctx).filter(STARTED)
+
+
+def percent(part, whole) -> Decimal | None:
+    """A percentage to one decimal place, or None when there is nothing to divide by."""
+    if not whole:
+        return None
+    return (Decimal(part or 0) * 100 / Decimal(whole)).quantize(ONE_DP, rounding=ROUND_HALF_UP)
+
+
+def mean(total, count, places=TWO_DP) -> Decimal | None:
+    if not count:
+        return None
+    return (Decimal(total or 0) / Decimal(count)).quantize(places, rounding=ROUND_HALF_UP)
+
+
+def dec(value, places=ONE_DP) -> Decimal:
+    return Decimal(value or 0).quantize(places, rounding=ROUND_HALF_UP)
+
+
+def year_labels(ctx: ReportContext) -> list[str]:
+    return [y.name for y in ctx.years]
+
+
+def kind_label(kind: str) -> str:
+    from trellis.opportunities.models import OpportunityKind
+
+    try:
+        return OpportunityKind(kind).label
+    except ValueError:
+        return kind
+
+
+__all__ = [
+    "STARTED",
+    "SUMMER",
+    "Chart",
+    "Report",
+    "ReportContext",
+    "ReportResult",
+    "Section",
+    "Table",
+    "dec",
+    "kind_label",
+    "mean",
+    "percent",
+    "placements",
+    "started_placements",
+    "started_q",
+    "year_labels",
+]

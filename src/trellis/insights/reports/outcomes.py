@@ -1,0 +1,503 @@
+"""What placements lead to: hours completed, completion and withdrawal, evaluations, career fit."""
+
+from django.db.models import Avg, Count, DecimalField, F, FloatField, OuterRef, Q, Subquery, Sum
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
+
+from trellis.hours.models import HourLog
+from trellis.insights.reports.base import (
+    ONE_DP,
+    TWO_DP,
+    Chart,
+    ReportContext,
+    ReportResult,
+    Section,
+    Table,
+    dec,
+    mean,
+    percent,
+    placements,
+    started_placements,
+)
+from trellis.placements.models import CareerFit, Evaluation, Placement, Reflection, RubricCriterion
+
+
+def approved_hours(ctx: ReportContext):
+    """Approved hour logs of in-scope placements, filtered by school and cluster."""
+    qs = HourLog.objects.filter(
+        status=HourLog.Status.APPROVED, placement__in=placements(ctx).values("pk")
+    )
+    return qs
+
+
+def hours(ctx: ReportContext) -> ReportResult:
+    result = ReportResult()
+    logs = approved_hours(ctx)
+    by_year = {
+        row["sy"]: row
+        for row in logs.annotate(sy=ctx.year_case("date"))
+        .exclude(sy=None)
+        .values("sy")
+        .annotate(hours=Sum("hours"), students=Count("placement__student", distinct=True))
+        .order_by()
+    }
+    year_rows = []
+    for year in ctx.years:
+        row = by_year.get(year.pk, {})
+        year_rows.append(
+            [
+                year.name,
+                dec(row.get("hours")),
+                row.get("students", 0),
+                mean(row.get("hours"), row.get("students"), ONE_DP),
+            ]
+        )
+    header = ["Approved hours", "Students with hours", "Mean hours per student"]
+    result.sections.append(
+        Section(
+            "Approved hours by school year",
+            Table("by-year", "Approved hours by school year", ["School year", *header], year_rows),
+            Chart(
+                "bar",
+                "Approved hours by school year",
+                [r[0] for r in year_rows],
+                [("Approved hours", [float(r[1]) for r in year_rows])],
+                value_label="hours",
+            ),
+            note="Hours count in the school year of the day they were worked, once a mentor approved them.",
+        )
+    )
+    if ctx.year is None:
+        return result
+    year = ctx.year.name
+    in_year = logs.filter(ctx.year_q("date"))
+
+    def grouped(field):
+        return {
+            row[field]: row
+            for row in in_year.values(field)
+            .annotate(hours=Sum("hours"), students=Count("placement__student", distinct=True))
+            .order_by()
+        }
+
+    clusters = grouped("placement__opportunity__cluster_id")
+    cluster_rows = []
+    for c in ctx.clusters_in_view():
+        row = clusters.get(c.pk, {})
+        cluster_rows.append(
+            [
+                c.name,
+                dec(row.get("hours")),
+                row.get("students", 0),
+                mean(row.get("hours"), row.get("students"), ONE_DP),
+            ]
+        )
+    schools = grouped("placement__student__school_id")
+    school_rows = []
+    for s in ctx.schools():
+        row = schools.get(s.pk, {})
+        school_rows.append(
+            [
+                s.name,
+                dec(row.get("hours")),
+                row.get("students", 0),
+                mean(row.get("hours"), row.get("students"), ONE_DP),
+            ]
+        )
+
+    # Placements of the year with a target of hours: how many reached it.
+    approved = (
+        HourLog.objects.filter(placement=OuterRef("pk"), status=HourLog.Status.APPROVED)
+        .order_by()
+        .values("placement")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    targets = (
+        started_placements(ctx)
+        .filter(ctx.year_q("start_date"), opportunity__target_hours__isnull=False)
+        .annotate(
+            done=Coalesce(
+                Subquery(approved, output_field=DecimalField(max_digits=8, decimal_places=2)),
+                0,
+                output_field=DecimalField(max_digits=8, decimal_places=2),
+            )
+        )
+        .aggregate(
+            with_target=Count("pk"),
+            reached=Count("pk", filter=Q(done__gte=F("opportunity__target_hours"))),
+        )
+    )
+    total = by_year.get(ctx.year.pk, {})
+    result.facts = [
+        ("School year", year),
+        ("Approved hours", dec(total.get("hours"))),
+        ("Students with approved hours", total.get("students", 0)),
+        (
+            "Placements that reached their target hours",
+            f"{targets['reached']} of {targets['with_target']}",
+        ),
+    ]
+    result.sections += [
+        Section(
+            f"By career cluster, {year}",
+            Table(
+                "by-cluster",
+                f"Approved hours by career cluster, {year}",
+                ["Career cluster", *header],
+                cluster_rows,
+            ),
+            Chart(
+                "hbar",
+                f"Approved hours by career cluster, {year}",
+                [r[0] for r in cluster_rows],
+                [("Approved hours", [float(r[1]) for r in cluster_rows])],
+                value_label="hours",
+            ),
+        ),
+        Section(
+            f"By school, {year}",
+            Table(
+                "by-school", f"Approved hours by school, {year}", ["School", *header], school_rows
+            ),
+            Chart(
+                "hbar",
+                f"Approved hours by school, {year}",
+                [r[0] for r in school_rows],
+                [("Approved hours", [float(r[1]) for r in school_rows])],
+                value_label="hours",
+            ),
+        ),
+    ]
+    return result
+
+
+def completion(ctx: ReportContext) -> ReportResult:
+    result = ReportResult()
+    # Every placement that started, or that was withdrawn before it could: both are outcomes.
+    base = placements(ctx).exclude(status=Placement.Status.PROPOSED)
+    by_year = {
+        row["sy"]: row
+        for row in base.annotate(sy=ctx.year_case("start_date"))
+        .exclude(sy=None)
+        .values("sy")
+        .annotate(
+            completed=Count("pk", filter=Q(status=Placement.Status.COMPLETED)),
+            withdrawn=Count("pk", filter=Q(status=Placement.Status.WITHDRAWN)),
+            open=Count(
+                "pk", filter=Q(status__in=[Placement.Status.CONFIRMED, Placement.Status.ACTIVE])
+            ),
+        )
+        .order_by()
+    }
+    year_rows = []
+    for year in ctx.years:
+        row = by_year.get(year.pk, {})
+        done, gone = row.get("completed", 0), row.get("withdrawn", 0)
+        year_rows.append(
+            [
+                year.name,
+                done,
+                gone,
+                row.get("open", 0),
+                percent(done, done + gone),
+                percent(gone, done + gone),
+            ]
+        )
+    result.sections.append(
+        Section(
+            "Completion and withdrawal by school year",
+            Table(
+                "by-year",
+                "Placements completed and withdrawn, by school year of start",
+                [
+                    "School year",
+                    "Completed",
+                    "Withdrawn",
+                    "Still open",
+                    "Completion rate (%)",
+                    "Withdrawal rate (%)",
+                ],
+                year_rows,
+            ),
+            Chart(
+                "stacked_bar",
+                "Placements completed and withdrawn",
+                [r[0] for r in year_rows],
+                [
+                    ("Completed", [r[1] for r in year_rows]),
+                    ("Withdrawn", [r[2] for r in year_rows]),
+                ],
+                value_label="placements",
+            ),
+            note="Rates are shares of placements that have ended (completed or withdrawn).",
+        )
+    )
+    if ctx.year is None:
+        return result
+    year = ctx.year.name
+    withdrawn = base.filter(ctx.year_q("start_date"), status=Placement.Status.WITHDRAWN)
+    reasons = {
+        row["withdrawal_reason"]: row["n"]
+        for row in withdrawn.values("withdrawal_reason").annotate(n=Count("pk")).order_by()
+    }
+    initiators = {
+        row["withdrawal_initiator"]: row["n"]
+        for row in withdrawn.values("withdrawal_initiator").annotate(n=Count("pk")).order_by()
+    }
+    total_withdrawn = sum(reasons.values())
+    reason_rows = [
+        [label, reasons.get(value, 0), percent(reasons.get(value, 0), total_withdrawn)]
+        for value, label in Placement.WithdrawalReason.choices
+    ]
+    initiator_rows = [
+        [label, initiators.get(value, 0), percent(initiators.get(value, 0), total_withdrawn)]
+        for value, label in Placement.Initiator.choices
+    ]
+    current = next((r for r in year_rows if r[0] == year), None)
+    result.facts = [
+        ("School year", year),
+        ("Completed", current[1]),
+        ("Withdrawn", current[2]),
+        ("Completion rate", f"{current[4]} %" if current[4] is not None else "—"),
+    ]
+    result.sections += [
+        Section(
+            f"Withdrawal reasons, {year}",
+            Table(
+                "reasons",
+                f"Why placements were withdrawn, {year}",
+                ["Reason", "Placements", "Share (%)"],
+                reason_rows,
+            ),
+            Chart(
+                "hbar",
+                f"Withdrawal reasons, {year}",
+                [r[0] for r in reason_rows],
+                [("Placements", [r[1] for r in reason_rows])],
+                value_label="placements",
+            ),
+        ),
+        Section(
+            f"Who withdrew, {year}",
+            Table(
+                "initiators",
+                f"Who initiated withdrawals, {year}",
+                ["Initiated by", "Placements", "Share (%)"],
+                initiator_rows,
+            ),
+            Chart(
+                "bar",
+                f"Who initiated withdrawals, {year}",
+                [r[0] for r in initiator_rows],
+                [("Placements", [r[1] for r in initiator_rows])],
+                value_label="placements",
+            ),
+        ),
+    ]
+    return result
+
+
+def evaluations(ctx: ReportContext) -> ReportResult:
+    result = ReportResult()
+    evals = Evaluation.objects.filter(
+        placement__in=placements(ctx).values("pk"), mean_score__isnull=False
+    )
+    kinds = list(Evaluation.Kind)
+    by_year = {
+        row["sy"]: row
+        for row in evals.annotate(sy=ctx.year_case("placement__start_date"))
+        .exclude(sy=None)
+        .values("sy")
+        .annotate(
+            n=Count("pk"),
+            **{f"mean_{k.value}": Avg("mean_score", filter=Q(kind=k.value)) for k in kinds},
+        )
+        .order_by()
+    }
+    year_rows = []
+    for year in ctx.years:
+        row = by_year.get(year.pk, {})
+        year_rows.append(
+            [year.name, row.get("n", 0)] + [_score(row.get(f"mean_{k.value}")) for k in kinds]
+        )
+    kind_headers = [f"Mean {k.label.lower()} score" for k in kinds]
+    result.sections.append(
+        Section(
+            "Mean evaluation scores by school year",
+            Table(
+                "by-year",
+                "Mean mentor evaluation scores (1–4), by school year",
+                ["School year", "Evaluations", *kind_headers],
+                year_rows,
+            ),
+            Chart(
+                "line",
+                "Mean evaluation score (1–4) by school year",
+                [r[0] for r in year_rows],
+                [
+                    (
+                        k.label,
+                        [float(r[2 + i]) if r[2 + i] is not None else None for r in year_rows],
+                    )
+                    for i, k in enumerate(kinds)
+                ],
+                value_label="score",
+            ),
+        )
+    )
+    if ctx.year is None:
+        return result
+    year = ctx.year.name
+    in_year = evals.filter(ctx.year_q("placement__start_date"))
+    criteria = list(
+        RubricCriterion.objects.filter(district=ctx.district).order_by("sort_order", "pk")
+    )
+    if criteria:
+        aggregates = {}
+        for i, criterion in enumerate(criteria):
+            score = Cast(KeyTextTransform(criterion.key, "scores"), FloatField())
+            for k in kinds:
+                aggregates[f"c{i}_{k.value}"] = Avg(score, filter=Q(kind=k.value))
+        means = in_year.aggregate(**aggregates)
+        criterion_rows = [
+            [c.label] + [_score(means[f"c{i}_{k.value}"]) for k in kinds]
+            for i, c in enumerate(criteria)
+        ]
+        result.sections.append(
+            Section(
+                f"By rubric criterion, {year}",
+                Table(
+                    "by-criterion",
+                    f"Mean score per rubric criterion (1–4), {year}",
+                    ["Criterion", *kind_headers],
+                    criterion_rows,
+                ),
+                Chart(
+                    "hbar",
+                    f"Mean score per rubric criterion, {year}",
+                    [r[0] for r in criterion_rows],
+                    [
+                        (
+                            k.label,
+                            [
+                                float(r[1 + i]) if r[1 + i] is not None else None
+                                for r in criterion_rows
+                            ],
+                        )
+                        for i, k in enumerate(kinds)
+                    ],
+                    value_label="score",
+                ),
+            )
+        )
+    by_cluster = {
+        row["placement__opportunity__cluster_id"]: row
+        for row in in_year.values("placement__opportunity__cluster_id")
+        .annotate(
+            n=Count("pk"),
+            **{f"mean_{k.value}": Avg("mean_score", filter=Q(kind=k.value)) for k in kinds},
+            again=Count("pk", filter=Q(would_host_again=True)),
+            asked=Count("pk", filter=Q(would_host_again__isnull=False)),
+        )
+        .order_by()
+    }
+    cluster_rows = []
+    for c in ctx.clusters_in_view():
+        row = by_cluster.get(c.pk, {})
+        cluster_rows.append(
+            [c.name, row.get("n", 0)]
+            + [_score(row.get(f"mean_{k.value}")) for k in kinds]
+            + [percent(row.get("again", 0), row.get("asked", 0))]
+        )
+    current = by_year.get(ctx.year.pk, {})
+    result.facts = [
+        ("School year", year),
+        ("Evaluations", current.get("n", 0)),
+    ] + [
+        (f"Mean {k.label.lower()} score", _score(current.get(f"mean_{k.value}")) or "—")
+        for k in kinds
+    ]
+    result.sections.append(
+        Section(
+            f"By career cluster, {year}",
+            Table(
+                "by-cluster",
+                f"Mean evaluation scores by career cluster, {year}",
+                ["Career cluster", "Evaluations", *kind_headers, "Mentor would host again (%)"],
+                cluster_rows,
+            ),
+        )
+    )
+    return result
+
+
+def _score(value):
+    return dec(value, TWO_DP) if value is not None else None
+
+
+def career_fit(ctx: ReportContext) -> ReportResult:
+    """The student's latest reflection per placement: is this career for them?"""
+    result = ReportResult()
+    latest = (
+        Reflection.objects.filter(placement=OuterRef("pk"))
+        .order_by("-created_at", "-pk")
+        .values("career_fit")[:1]
+    )
+    base = started_placements(ctx)
+    if ctx.year is not None:
+        base = base.filter(ctx.year_q("start_date"))
+    fits = list(CareerFit)
+    counts = {
+        row["opportunity__cluster_id"]: row
+        for row in base.annotate(fit=Subquery(latest))
+        .values("opportunity__cluster_id")
+        .annotate(
+            reflected=Count("pk", filter=Q(fit__isnull=False)),
+            **{f"fit_{f.value}": Count("pk", filter=Q(fit=f.value)) for f in fits},
+        )
+        .order_by()
+    }
+    rows = []
+    for c in ctx.clusters_in_view():
+        row = counts.get(c.pk, {})
+        n = row.get("reflected", 0)
+        rows.append(
+            [c.name]
+            + [row.get(f"fit_{f.value}", 0) for f in fits]
+            + [n]
+            + [percent(row.get(f"fit_{f.value}", 0), n) for f in fits]
+        )
+    label = ctx.year.name if ctx.year is not None else "all years"
+    totals = [sum(r[1 + i] for r in rows) for i in range(len(fits))]
+    reflected = sum(totals)
+    result.facts = [("School year", label), ("Placements with a reflection", reflected)] + [
+        (f.label, f"{totals[i]} ({percent(totals[i], reflected) or 0} %)")
+        for i, f in enumerate(fits)
+    ]
+    charted = [r for r in rows if r[1 + len(fits)]]
+    result.sections.append(
+        Section(
+            f"Career fit by cluster, {label}",
+            Table(
+                "by-cluster",
+                f"Students' career-fit verdicts by career cluster, {label}",
+                [
+                    "Career cluster",
+                    *[f.label for f in fits],
+                    "Reflections",
+                    *[f"{f.label} (%)" for f in fits],
+                ],
+                rows,
+            ),
+            Chart(
+                "stacked_hbar",
+                f"Career fit by cluster, {label}",
+                [r[0] for r in charted],
+                [(f.label, [r[1 + i] for r in charted]) for i, f in enumerate(fits)],
+                value_label="placements",
+            ),
+            note='"This career is not for me" is a good outcome: the student learned it before choosing a path.',
+        )
+    )
+    return result

@@ -1,0 +1,316 @@
+"""Who takes part: participation by school year (the growth chart), school, grade, cluster, kind;
+and equity: participation rates against enrolment by demographic group, school and transport."""
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Value
+
+from trellis.insights.reports.base import (
+    STARTED,
+    SUMMER,
+    Chart,
+    ReportContext,
+    ReportResult,
+    Section,
+    Table,
+    percent,
+    started_placements,
+)
+from trellis.opportunities.models import OpportunityKind
+from trellis.placements.models import Placement
+from trellis.students.models import Gender, RaceEthnicity, Student, Transportation
+
+KINDS = list(OpportunityKind)
+
+
+def participation(ctx: ReportContext) -> ReportResult:
+    base = started_placements(ctx)
+    result = ReportResult()
+
+    # Growth: one grouped query over every year, distinct students per kind and in summer.
+    per_kind = {
+        f"kind_{k.value}": Count("student", distinct=True, filter=Q(opportunity__kind=k.value))
+        for k in KINDS
+    }
+    growth = {
+        row["sy"]: row
+        for row in base.annotate(sy=ctx.year_case("start_date"))
+        .exclude(sy=None)
+        .values("sy")
+        .annotate(
+            participants=Count("student", distinct=True),
+            placements=Count("pk"),
+            summer=Count("student", distinct=True, filter=SUMMER),
+            **per_kind,
+        )
+        .order_by()
+    }
+    growth_rows = []
+    for year in ctx.years:
+        row = growth.get(year.pk, {})
+        growth_rows.append(
+            [year.name, row.get("participants", 0), row.get("placements", 0), row.get("summer", 0)]
+            + [row.get(f"kind_{k.value}", 0) for k in KINDS]
+        )
+    result.sections.append(
+        Section(
+            heading="Participation by school year",
+            table=Table(
+                "by-year",
+                "Students who took part in work-based learning, by school year",
+                ["School year", "Participants", "Placements", "Summer participants"]
+                + [k.label for k in KINDS],
+                growth_rows,
+            ),
+            chart=Chart(
+                "bar",
+                "Participants by school year",
+                [r[0] for r in growth_rows],
+                [
+                    ("All participants", [r[1] for r in growth_rows]),
+                    ("Summer program", [r[3] for r in growth_rows]),
+                ],
+                value_label="students",
+            ),
+            note="A student counts once a year however many placements they held; summer "
+            "placements count in the school year they follow.",
+        )
+    )
+    if ctx.year is None:
+        return result
+
+    in_year = base.filter(ctx.year_q("start_date"))
+    graduating = ctx.year.graduation_year
+
+    by_school = {
+        row["student__school_id"]: row
+        for row in in_year.values("student__school_id")
+        .annotate(participants=Count("student", distinct=True), placements=Count("pk"))
+        .order_by()
+    }
+    school_rows = [
+        [
+            s.name,
+            by_school.get(s.pk, {}).get("participants", 0),
+            by_school.get(s.pk, {}).get("placements", 0),
+        ]
+        for s in ctx.schools()
+    ]
+    by_grade = {
+        row["grade_then"]: row
+        for row in in_year.annotate(
+            grade_then=Value(12 + graduating, output_field=IntegerField())
+            - F("student__graduation_year")
+        )
+        .values("grade_then")
+        .annotate(participants=Count("student", distinct=True), placements=Count("pk"))
+        .order_by()
+    }
+    grade_rows = [
+        [f"Grade {g}", row["participants"], row["placements"]]
+        for g, row in sorted(by_grade.items(), key=lambda item: item[0])
+    ]
+    by_cluster = {
+        row["opportunity__cluster_id"]: row
+        for row in in_year.values("opportunity__cluster_id")
+        .annotate(participants=Count("student", distinct=True), placements=Count("pk"))
+        .order_by()
+    }
+    cluster_rows = [
+        [
+            c.name,
+            by_cluster.get(c.pk, {}).get("participants", 0),
+            by_cluster.get(c.pk, {}).get("placements", 0),
+        ]
+        for c in ctx.clusters_in_view()
+    ]
+    by_kind = {
+        row["opportunity__kind"]: row
+        for row in in_year.values("opportunity__kind")
+        .annotate(participants=Count("student", distinct=True), placements=Count("pk"))
+        .order_by()
+    }
+    kind_rows = [
+        [
+            k.label,
+            by_kind.get(k.value, {}).get("participants", 0),
+            by_kind.get(k.value, {}).get("placements", 0),
+        ]
+        for k in KINDS
+    ]
+    header = ["Participants", "Placements"]
+    year = ctx.year.name
+    result.facts = [
+        ("School year", year),
+        ("Participants", sum(r[1] for r in growth_rows if r[0] == year)),
+        ("Placements", sum(r[2] for r in growth_rows if r[0] == year)),
+    ]
+    result.sections += [
+        Section(
+            f"By school, {year}",
+            Table("by-school", f"Participants by school, {year}", ["School", *header], school_rows),
+            Chart(
+                "hbar",
+                f"Participants by school, {year}",
+                [r[0] for r in school_rows],
+                [("Participants", [r[1] for r in school_rows])],
+            ),
+        ),
+        Section(
+            f"By grade, {year}",
+            Table("by-grade", f"Participants by grade in {year}", ["Grade", *header], grade_rows),
+            Chart(
+                "bar",
+                f"Participants by grade, {year}",
+                [r[0] for r in grade_rows],
+                [("Participants", [r[1] for r in grade_rows])],
+            ),
+            note="Grade in that school year, from the graduation year.",
+        ),
+        Section(
+            f"By career cluster, {year}",
+            Table(
+                "by-cluster",
+                f"Participants by career cluster, {year}",
+                ["Career cluster", *header],
+                cluster_rows,
+            ),
+            Chart(
+                "hbar",
+                f"Participants by career cluster, {year}",
+                [r[0] for r in cluster_rows],
+                [("Participants", [r[1] for r in cluster_rows])],
+            ),
+        ),
+        Section(
+            f"By kind of experience, {year}",
+            Table(
+                "by-kind",
+                f"Participants by kind of experience, {year}",
+                ["Kind of experience", *header],
+                kind_rows,
+            ),
+            Chart(
+                "hbar",
+                f"Participants by kind of experience, {year}",
+                [r[0] for r in kind_rows],
+                [("Participants", [r[1] for r in kind_rows])],
+            ),
+            note="A student with placements of two kinds counts under each.",
+        ),
+    ]
+    return result
+
+
+def _groups(ctx: ReportContext):
+    """(section heading, [(label, Q on Student)]) for every equity breakdown."""
+    yes_no = [("Yes", True), ("No", False)]
+    return [
+        (
+            "By race and ethnicity",
+            "race",
+            [(label, Q(race_ethnicity=value)) for value, label in RaceEthnicity.choices],
+        ),
+        ("By gender", "gender", [(label, Q(gender=value)) for value, label in Gender.choices]),
+        (
+            "By program group",
+            "program",
+            [
+                *[
+                    (f"Economically disadvantaged: {t}", Q(is_economically_disadvantaged=v))
+                    for t, v in yes_no
+                ],
+                *[(f"English learner: {t}", Q(is_english_learner=v)) for t, v in yes_no],
+                *[(f"IEP or 504 plan: {t}", Q(has_iep=v)) for t, v in yes_no],
+            ],
+        ),
+        (
+            "By transportation",
+            "transportation",
+            [
+                (
+                    label + (" (needs transportation)" if value == Transportation.NONE else ""),
+                    Q(transportation=value),
+                )
+                for value, label in Transportation.choices
+            ],
+        ),
+        ("By school", "school", [(s.name, Q(school=s.pk)) for s in ctx.schools()]),
+    ]
+
+
+def enrolled_students(ctx: ReportContext):
+    """Students enrolled in the selected school year, in scope.
+
+    There is no enrolment history, so a student counts if their graduation year puts them in
+    grades 6–12 that year (students who left since still count for the years they were here).
+    """
+    graduating = ctx.year.graduation_year
+    qs = Student.objects.for_user(ctx.user).filter(
+        district=ctx.district, graduation_year__gte=graduating, graduation_year__lte=graduating + 6
+    )
+    if ctx.school is not None:
+        qs = qs.filter(school=ctx.school)
+    return qs
+
+
+def equity(ctx: ReportContext) -> ReportResult:
+    result = ReportResult()
+    if ctx.year is None:
+        result.notes.append("Add a school year to see participation rates.")
+        return result
+    took_part = Placement.objects.filter(STARTED, ctx.year_q("start_date"), student=OuterRef("pk"))
+    if ctx.cluster is not None:
+        took_part = took_part.filter(opportunity__cluster=ctx.cluster)
+    groups = _groups(ctx)
+    aggregates = {"all_e": Count("pk"), "all_p": Count("pk", filter=Q(took_part=True))}
+    for _, key, rows in groups:
+        for i, (_, q) in enumerate(rows):
+            aggregates[f"{key}_{i}_e"] = Count("pk", filter=q)
+            aggregates[f"{key}_{i}_p"] = Count("pk", filter=q & Q(took_part=True))
+    totals = enrolled_students(ctx).annotate(took_part=Exists(took_part)).aggregate(**aggregates)
+
+    overall = percent(totals["all_p"], totals["all_e"])
+    year = ctx.year.name
+    result.facts = [
+        ("School year", year),
+        ("Students enrolled", totals["all_e"]),
+        ("Participants", totals["all_p"]),
+        ("Participation rate", f"{overall} %" if overall is not None else "—"),
+    ]
+    header = [
+        "Group",
+        "Enrolled",
+        "Participants",
+        "Participation rate (%)",
+        "Difference from all students (points)",
+    ]
+    for heading, key, rows in groups:
+        table_rows = []
+        for i, (label, _) in enumerate(rows):
+            enrolled, took = totals[f"{key}_{i}_e"], totals[f"{key}_{i}_p"]
+            rate = percent(took, enrolled)
+            diff = rate - overall if rate is not None and overall is not None else None
+            table_rows.append([label, enrolled, took, rate, diff])
+        charted = [r for r in table_rows if r[1]]
+        result.sections.append(
+            Section(
+                f"{heading}, {year}",
+                Table(
+                    f"equity-{key}",
+                    f"Participation rate {heading.lower()}, {year}",
+                    header,
+                    table_rows,
+                ),
+                Chart(
+                    "hbar",
+                    f"Participation rate {heading.lower()}, {year}",
+                    [r[0] for r in charted],
+                    [("Participation rate", [float(r[3]) for r in charted])],
+                    percent=True,
+                ),
+            )
+        )
+    result.notes.append(
+        "Enrolment counts students whose graduation year places them in grades 6–12 that year. "
+        "Small groups move a lot with one student; read rates for groups under 10 with care."
+    )
+    return result

@@ -1,0 +1,45 @@
+"""Opportunity list and detail pages: staff and partners see theirs, learners the published catalog."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from trellis.accounts.models import PARTNER_ROLES, STAFF_ROLES
+from trellis.core.lists import apply_filters, paginate, render_list
+from trellis.opportunities.filters import OpportunityFilterForm
+from trellis.opportunities.selectors import get_opportunity_for_user, opportunities_for_user
+from trellis.placements.models import Placement
+
+
+def _manages_opportunities(user) -> bool:
+    """Staff and partner roles see drafts, seats filled and placements; learners do not."""
+    return user.is_superuser or bool(user.roles() & (STAFF_ROLES | PARTNER_ROLES))
+
+
+@login_required
+def opportunity_list(request):
+    manages = _manages_opportunities(request.user)
+    form = OpportunityFilterForm(request.GET or None, show_status=manages)
+    opportunities = opportunities_for_user(request.user)
+    filters = apply_filters(form)
+    for name in ("status", "kind", "cluster"):
+        if name in filters:
+            opportunities = opportunities.filter(**{name: filters[name]})
+    if "q" in filters:
+        opportunities = opportunities.filter(title__icontains=filters["q"])
+    context = {"form": form, "page_obj": paginate(request, opportunities), "manages": manages}
+    return render_list(request, "opportunities/opportunity_list.html", context)
+
+
+@login_required
+def opportunity_detail(request, pk):
+    opportunity = get_opportunity_for_user(request.user, pk)
+    manages = _manages_opportunities(request.user)
+    placements = []
+    if manages:
+        placements = (
+            Placement.objects.for_user(request.user)
+            .filter(opportunity=opportunity)
+            .select_related("student__school", "mentor__user")
+        )
+    context = {"opportunity": opportunity, "manages": manages, "placements": placements}
+    return render(request, "opportunities/opportunity_detail.html", context)

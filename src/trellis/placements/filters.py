@@ -1,0 +1,36 @@
+"""The GET filters of the placement list."""
+
+from django import forms
+
+from trellis.opportunities.models import CareerCluster
+from trellis.placements.models import Placement
+
+
+class PlacementFilterForm(forms.Form):
+    q = forms.CharField(label="Search student", required=False, max_length=100)
+    status = forms.ChoiceField(
+        label="Status", choices=[("", "Any status"), *Placement.Status.choices], required=False
+    )
+    school = forms.ModelChoiceField(
+        label="School", queryset=None, required=False, empty_label="Any school"
+    )
+    partner = forms.ModelChoiceField(
+        label="Partner", queryset=None, required=False, empty_label="Any partner"
+    )
+    cluster = forms.ModelChoiceField(
+        label="Career cluster",
+        queryset=CareerCluster.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label="Any cluster",
+    )
+    term = forms.ModelChoiceField(
+        label="Term", queryset=None, required=False, empty_label="Any term"
+    )
+
+    def __init__(self, *args, schools, partners, terms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.input_type = "search"
+        self.fields["school"].queryset = schools
+        self.fields["partner"].queryset = partners
+        self.fields["term"].queryset = terms

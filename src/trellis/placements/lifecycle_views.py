@@ -1,0 +1,815 @@
+"""Coordinator pages of the placement lifecycle, in-app and e-mailed-link signing, outcomes,
+the partner relationship page and the district's agreement texts.
+
+Each view: a permission-checked fetch (404 outside scope), a form, one service call, a redirect.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Avg, Count, OuterRef, Prefetch, Q, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views.decorators.http import require_POST
+
+from trellis.accounts.models import Role
+from trellis.core.lists import apply_filters, render_list
+from trellis.core.pagination import PER_PAGE, paginate
+from trellis.core.tenancy import get_for_user
+from trellis.districts.models import School, SchoolYear, Term
+from trellis.opportunities.models import Opportunity
+from trellis.partners.models import Mentor, Partner
+from trellis.placements import services
+from trellis.placements.agreements import (
+    DEFAULT_TEXTS,
+    PLACEHOLDERS,
+    AgreementText,
+    SigningRefused,
+    missing_signatures,
+    read_guardian_token,
+    reset_agreement_text,
+    set_agreement_text,
+    sign_agreement,
+    signable_roles,
+)
+from trellis.placements.forms import (
+    AgreementTextForm,
+    BoardFilterForm,
+    GuardianSignForm,
+    OutcomeForm,
+    ProposeForm,
+    ReplaceForm,
+    SignForm,
+    WithdrawForm,
+)
+from trellis.placements.lifecycle_permissions import (
+    can_manage_placement,
+    managed_or_404,
+    managed_placements_q,
+    managed_students_q,
+    manager_districts,
+    manager_memberships,
+    require_manager,
+)
+from trellis.placements.models import (
+    Agreement,
+    Application,
+    Evaluation,
+    Outcome,
+    Placement,
+    SignerRole,
+)
+from trellis.students.models import GuardianLink, Student
+
+Status = Placement.Status
+BOARD_LOOKUPS = {
+    "school": "student__school",
+    "partner": "opportunity__partner",
+    "cluster": "opportunity__cluster",
+    "term": "opportunity__term",
+}
+
+
+def _client_ip(request):
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _posted(request):
+    """The POST data on a POST (even an empty one, so its errors show), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def _int(value) -> int:
+    """A query-string id, or 0 (which matches nothing) when it is missing or not a number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _refusal_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _placement_queryset():
+    return Placement.objects.select_related(
+        "student__school",
+        "student__user",
+        "opportunity__partner",
+        "opportunity__cluster",
+        "opportunity__term",
+        "mentor__user",
+        "district",
+        "withdrawn_by",
+    ).prefetch_related(
+        Prefetch("agreements", queryset=Agreement.objects.prefetch_related("signatures")),
+        "student__guardian_links",
+    )
+
+
+def get_managed_placement(user, pk):
+    return managed_or_404(_placement_queryset(), user, pk)
+
+
+# --- Board ---------------------------------------------------------------------------------
+
+
+class _CountedPaginator(Paginator):
+    """The count comes from one GROUP BY over all statuses, not one COUNT per section."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self):
+        return self._known_count
+
+
+def _page_url(request, key, number):
+    query = request.GET.copy()
+    query[key] = number
+    return f"?{query.urlencode()}"
+
+
+@login_required
+def board(request):
+    """Every managed placement by status, filtered by school, partner, cluster and term."""
+    user = request.user
+    require_manager(user)
+    districts = manager_districts(user) if not user.is_superuser else None
+    placements = Placement.objects.filter(managed_placements_q(user))
+    schools_qs = Student.objects.filter(managed_students_q(user)).values("school_id")
+    form = BoardFilterForm(
+        request.GET or None,
+        schools=School.objects.filter(pk__in=schools_qs),
+        partners=Partner.objects.filter(district_id__in=districts)
+        if districts is not None
+        else Partner.objects.all(),
+        terms=(
+            Term.objects.filter(school_year__district_id__in=districts)
+            if districts is not None
+            else Term.objects.all()
+        ).select_related("school_year"),
+    )
+    filters = apply_filters(form)
+    for name, lookup in BOARD_LOOKUPS.items():
+        if name in filters:
+            placements = placements.filter(**{lookup: filters[name]})
+    if "q" in filters:
+        q = filters["q"]
+        placements = placements.filter(
+            Q(student__first_name__icontains=q)
+            | Q(student__last_name__icontains=q)
+            | Q(student__preferred_name__icontains=q)
+        )
+    counts = dict(placements.order_by().values_list("status").annotate(n=Count("pk")))
+    rows = placements.select_related(
+        "student__school", "opportunity__partner", "opportunity__cluster", "mentor__user"
+    ).order_by("start_date", "student__last_name", "pk")
+    sections = []
+    for status in Status:
+        key = f"{status.value}_page"
+        # An empty section costs no query.
+        status_rows = rows.filter(status=status) if counts.get(status.value) else rows.none()
+        if status == Status.CONFIRMED:
+            # Signature progress shows which confirmed placements are ready to start.
+            status_rows = status_rows.prefetch_related(
+                Prefetch("agreements", queryset=Agreement.objects.prefetch_related("signatures"))
+            )
+        page = _CountedPaginator(status_rows, PER_PAGE, count=counts.get(status.value, 0)).get_page(
+            request.GET.get(key)
+        )
+        if status == Status.CONFIRMED:
+            for p in page.object_list:
+                agreements = p.agreements.all()
+                p.signatures_needed = sum(len(a.required_signers) for a in agreements)
+                p.signatures_done = sum(len(a.signatures.all()) for a in agreements)
+        sections.append(
+            {
+                "status": status,
+                "page_obj": page,
+                "prev_url": _page_url(request, key, page.previous_page_number())
+                if page.has_previous()
+                else "",
+                "next_url": _page_url(request, key, page.next_page_number())
+                if page.has_next()
+                else "",
+            }
+        )
+    return render_list(
+        request,
+        "placements/lifecycle/board.html",
+        {
+            "form": form,
+            "sections": sections,
+            "total": sum(counts.values()),
+        },
+    )
+
+
+# --- Proposing -----------------------------------------------------------------------------
+
+
+@login_required
+def propose(request):
+    """Propose a placement for a student in scope at an opportunity with a free seat."""
+    user = request.user
+    require_manager(user)
+    students = Student.objects.filter(managed_students_q(user), is_active=True).select_related(
+        "school"
+    )
+    opportunities = (
+        services.with_seats_left(
+            Opportunity.objects.filter(
+                district_id__in=manager_districts(user),
+                status=Opportunity.Status.PUBLISHED,
+                end_date__gte=timezone.localdate(),
+            )
+        )
+        .filter(seats_left__gt=0)
+        .select_related("partner")
+        .order_by("title")
+    )
+    application = None
+    if request.GET.get("application") or request.POST.get("application"):
+        application = get_object_or_404(
+            Application.objects.filter(student__in=students).select_related(
+                "student", "opportunity"
+            ),
+            pk=_int(request.GET.get("application") or request.POST.get("application")),
+        )
+    initial = {
+        "student": request.GET.get("student") or getattr(application, "student_id", None),
+        "opportunity": request.GET.get("opportunity")
+        or getattr(application, "opportunity_id", None),
+    }
+    form = ProposeForm(
+        _posted(request), initial=initial, students=students, opportunities=opportunities
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            placement = services.create_placement(
+                student=form.cleaned_data["student"],
+                opportunity=form.cleaned_data["opportunity"],
+                actor=user,
+                application=application,
+            )
+        except services.PlacementRefused as e:
+            form.add_error(None, _refusal_text(e))
+        else:
+            messages.success(request, f"Placement proposed: {placement}.")
+            return redirect("lifecycle:placement", placement.pk)
+    return render(
+        request, "placements/lifecycle/propose.html", {"form": form, "application": application}
+    )
+
+
+# --- One placement -------------------------------------------------------------------------
+
+
+def _agreement_rows(user, placement):
+    rows = []
+    for agreement in placement.agreements.all():
+        signed = {s.role: s for s in agreement.signatures.all()}
+        rows.append(
+            {
+                "agreement": agreement,
+                "signers": [
+                    {"role": r, "label": SignerRole(r).label, "signature": signed.get(r)}
+                    for r in agreement.required_signers
+                ],
+                "can_sign": signable_roles(user, agreement),
+            }
+        )
+    return rows
+
+
+@login_required
+def placement_page(request, pk):
+    """Status, agreements and what is missing, and the actions the viewer may take."""
+    user = request.user
+    placement = get_for_user(_placement_queryset(), user, pk)
+    manages = can_manage_placement(user, placement)
+    missing = missing_signatures(placement) if placement.status == Status.CONFIRMED else []
+    context = {
+        "placement": placement,
+        "manages": manages,
+        "agreement_rows": _agreement_rows(user, placement),
+        "missing": missing,
+        "can_activate": placement.status == Status.CONFIRMED
+        and not missing
+        and placement.agreements.all(),
+        "guardian_waiting": any(m.role == SignerRole.GUARDIAN for m in missing),
+        "concerns": placement.concerns.select_related("raised_by") if manages else [],
+        "outcomes": placement.outcomes.select_related("partner") if manages else [],
+    }
+    return render(request, "placements/lifecycle/placement.html", context)
+
+
+def _transition_view(service, done_message):
+    @login_required
+    @require_POST
+    def view(request, pk):
+        placement = get_managed_placement(request.user, pk)
+        try:
+            service(placement, actor=request.user)
+        except services.MissingSignatures as e:
+            messages.error(request, "The placement cannot start yet. " + _refusal_text(e))
+        except ValidationError as e:
+            messages.error(request, _refusal_text(e))
+        else:
+            messages.success(request, done_message.format(placement=placement))
+        return redirect("lifecycle:placement", placement.pk)
+
+    return view
+
+
+confirm = _transition_view(
+    services.confirm_placement, "Confirmed: {placement}. Agreements have been sent for signature."
+)
+activate = _transition_view(services.activate_placement, "Started: {placement}.")
+complete = _transition_view(services.complete_placement, "Completed: {placement}.")
+
+
+@login_required
+@require_POST
+def resend_links(request, pk):
+    placement = get_managed_placement(request.user, pk)
+    try:
+        sent = services.resend_guardian_links(placement, actor=request.user)
+    except ValidationError as e:
+        messages.error(request, _refusal_text(e))
+    else:
+        messages.success(
+            request, f"Sent {sent} new signing link{'s' if sent != 1 else ''} to the guardians."
+        )
+    return redirect("lifecycle:placement", placement.pk)
+
+
+@login_required
+def withdraw(request, pk):
+    """Withdraw with who, why and a note on the partner relationship; then offer a re-placement."""
+    placement = get_managed_placement(request.user, pk)
+    if not placement.is_open:
+        messages.error(
+            request, f"A {placement.get_status_display().lower()} placement cannot be withdrawn."
+        )
+        return redirect("lifecycle:placement", placement.pk)
+    form = WithdrawForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.withdraw_placement(
+                placement,
+                actor=request.user,
+                initiator=data["initiator"],
+                reason=data["reason"],
+                note=data["note"],
+                partner_note=data["partner_note"],
+                partner_in_good_standing=data["partner_in_good_standing"],
+            )
+        except ValidationError as e:
+            form.add_error(None, _refusal_text(e))
+        else:
+            messages.success(request, f"Withdrawn: {placement}. The seat is open again.")
+            return redirect("lifecycle:replace", placement.pk)
+    return render(
+        request, "placements/lifecycle/withdraw.html", {"placement": placement, "form": form}
+    )
+
+
+@login_required
+def replace(request, pk):
+    """After a withdrawal: the student's open options with a free seat; one click proposes."""
+    placement = get_managed_placement(request.user, pk)
+    if placement.status != Status.WITHDRAWN:
+        raise Http404("Only a withdrawn placement's student is re-placed from it.")
+    options = services.replacement_options(placement.student, exclude=[placement.opportunity])
+    if request.method == "POST":
+        form = ReplaceForm(request.POST, options=options)
+        if form.is_valid():
+            try:
+                new = services.replace_student(
+                    withdrawn_placement=placement,
+                    opportunity=form.cleaned_data["opportunity"],
+                    actor=request.user,
+                )
+            except ValidationError as e:
+                messages.error(request, _refusal_text(e))
+            else:
+                messages.success(request, f"Proposed a new placement: {new}.")
+                return redirect("lifecycle:placement", new.pk)
+        else:
+            messages.error(
+                request, "That opportunity is no longer open to this student; choose another."
+            )
+    return render(
+        request,
+        "placements/lifecycle/replace.html",
+        {
+            "placement": placement,
+            "page_obj": paginate(request, options),
+        },
+    )
+
+
+# --- Agreements and signing ------------------------------------------------------------
+
+
+def get_agreement_for_user(user, pk):
+    """An agreement of a placement the user may see, or 404."""
+    queryset = Agreement.objects.select_related(
+        "placement__student__school",
+        "placement__opportunity__partner",
+        "placement__mentor__user",
+    ).prefetch_related("signatures")
+    try:
+        return queryset.filter(placement__in=Placement.objects.for_user(user).values("pk")).get(
+            pk=pk
+        )
+    except (Agreement.DoesNotExist, ValueError, TypeError):
+        raise Http404("No agreement found.") from None
+
+
+@login_required
+def agreement_page(request, pk):
+    """The exact text, who has signed, and a signing form for each role the viewer holds."""
+    agreement = get_agreement_for_user(request.user, pk)
+    roles = signable_roles(request.user, agreement)
+    form = SignForm(
+        _posted(request), roles=roles, initial={"role": roles[0] if roles else None}
+    )
+    if request.method == "POST":
+        if not roles:
+            raise PermissionDenied("You have nothing to sign here.")
+        if form.is_valid():
+            try:
+                sign_agreement(
+                    agreement=agreement,
+                    role=form.cleaned_data["role"],
+                    typed_name=form.cleaned_data["typed_name"],
+                    actor=request.user,
+                    ip_address=_client_ip(request),
+                )
+            except SigningRefused as e:
+                form.add_error("typed_name", _refusal_text(e))
+            else:
+                messages.success(request, f"Signed: {agreement.title}.")
+                return redirect("lifecycle:placement", agreement.placement_id)
+    return render(
+        request,
+        "placements/lifecycle/agreement.html",
+        {
+            "agreement": agreement,
+            "placement": agreement.placement,
+            "roles": roles,
+            "form": form,
+            "role_labels": [SignerRole(r).label for r in roles],
+        },
+    )
+
+
+def guardian_sign(request, token):
+    """Sign from an e-mailed link, no account: bound to one guardian and one agreement, expiring, once."""
+    try:
+        link_id, agreement_id = read_guardian_token(token)
+    except signing.SignatureExpired:
+        return render(
+            request,
+            "placements/lifecycle/guardian_link_gone.html",
+            {"reason": "expired"},
+            status=410,
+        )
+    except signing.BadSignature:
+        raise Http404("No such link.") from None
+    link = (
+        GuardianLink.objects.filter(pk=link_id, can_sign_consent=True)
+        .select_related("student")
+        .first()
+    )
+    agreement = (
+        Agreement.objects.select_related("placement__student", "placement__opportunity__partner")
+        .prefetch_related("signatures")
+        .filter(pk=agreement_id)
+        .first()
+    )
+    if link is None or agreement is None or agreement.placement.student_id != link.student_id:
+        raise Http404("No such link.")
+    if SignerRole.GUARDIAN not in agreement.required_signers:
+        raise Http404("No such link.")
+    signed = next((s for s in agreement.signatures.all() if s.role == SignerRole.GUARDIAN), None)
+    if signed is not None:
+        return render(
+            request,
+            "placements/lifecycle/guardian_link_gone.html",
+            {"reason": "used", "signature": signed, "agreement": agreement},
+            status=410,
+        )
+    if agreement.placement.status != Status.CONFIRMED:
+        return render(
+            request,
+            "placements/lifecycle/guardian_link_gone.html",
+            {"reason": "closed"},
+            status=410,
+        )
+    form = GuardianSignForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            signature = sign_agreement(
+                agreement=agreement,
+                role=SignerRole.GUARDIAN,
+                typed_name=form.cleaned_data["typed_name"],
+                guardian_link=link,
+                ip_address=_client_ip(request),
+            )
+        except SigningRefused as e:
+            form.add_error("typed_name", _refusal_text(e))
+        else:
+            return render(
+                request,
+                "placements/lifecycle/guardian_signed.html",
+                {"agreement": agreement, "signature": signature},
+            )
+    return render(
+        request,
+        "placements/lifecycle/guardian_sign.html",
+        {"agreement": agreement, "link": link, "form": form},
+    )
+
+
+# --- Outcomes ------------------------------------------------------------------------------
+
+
+@login_required
+def outcome(request):
+    """Record a job offer or hire, from a student's page (?student=) or a placement's (?placement=)."""
+    user = request.user
+    require_manager(user)
+    placement = None
+    # Where the coordinator came from stays in the query string, POST included.
+    if request.GET.get("placement"):
+        placement = get_managed_placement(user, request.GET["placement"])
+        student = placement.student
+    else:
+        student = get_object_or_404(
+            Student.objects.filter(managed_students_q(user)).select_related("school", "district"),
+            pk=_int(request.GET.get("student")),
+        )
+    placements = student.placements.select_related("opportunity__partner")
+    form = OutcomeForm(
+        _posted(request),
+        partners=Partner.objects.filter(district_id=student.district_id),
+        placements=placements,
+        initial={
+            "placement": placement,
+            "partner": placement.opportunity.partner_id if placement else None,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_outcome(
+                student=student,
+                partner=data["partner"],
+                kind=data["kind"],
+                date=data["date"],
+                actor=user,
+                placement=data["placement"],
+                job_title=data["job_title"],
+                notes=data["notes"],
+            )
+        except ValidationError as e:
+            form.add_error(None, _refusal_text(e))
+        else:
+            messages.success(
+                request,
+                f"Recorded: {Outcome.Kind(data['kind']).label.lower()} for {student.full_name}.",
+            )
+            if placement is not None:
+                return redirect("lifecycle:placement", placement.pk)
+            return redirect("students:detail", student.pk)
+    return render(
+        request,
+        "placements/lifecycle/outcome.html",
+        {
+            "form": form,
+            "student": student,
+            "placement": placement,
+            "outcomes": student.outcomes.select_related("partner"),
+        },
+    )
+
+
+# --- Partner relationship ------------------------------------------------------------------
+
+
+@login_required
+def relationship(request, pk):
+    """A partner's record with the district: hosting by year, completions, withdrawals and why,
+    evaluations, mentors, whether they would host again, and hires — over placements in the
+    viewer's scope (a school coordinator sees their school's history with the partner)."""
+    user = request.user
+    require_manager(user)
+    partners = (
+        Partner.objects.all()
+        if user.is_superuser
+        else Partner.objects.filter(district_id__in=manager_districts(user))
+    )
+    partner = get_object_or_404(partners, pk=pk)
+    placements = Placement.objects.filter(
+        managed_placements_q(user), opportunity__partner=partner
+    ).order_by()
+    year = SchoolYear.objects.filter(
+        district=OuterRef("district"),
+        start_date__lte=OuterRef("start_date"),
+        end_date__gte=OuterRef("start_date"),
+    ).values("name")[:1]
+    by_year = sorted(
+        placements.annotate(year=Subquery(year))
+        .values("year")
+        .annotate(
+            hosted=Count("pk"),
+            completed=Count("pk", filter=Q(status=Status.COMPLETED)),
+            withdrawn=Count("pk", filter=Q(status=Status.WITHDRAWN)),
+            current=Count("pk", filter=Q(status__in=Placement.OPEN_STATUSES)),
+        ),
+        key=lambda r: r["year"] or "",
+        reverse=True,
+    )
+    totals = placements.aggregate(
+        hosted=Count("pk"),
+        completed=Count("pk", filter=Q(status=Status.COMPLETED)),
+        withdrawn=Count("pk", filter=Q(status=Status.WITHDRAWN)),
+        withdrawn_by_partner=Count(
+            "pk",
+            filter=Q(status=Status.WITHDRAWN, withdrawal_initiator=Placement.Initiator.PARTNER),
+        ),
+        not_in_good_standing=Count(
+            "pk", filter=Q(status=Status.WITHDRAWN, partner_in_good_standing=False)
+        ),
+    )
+    reasons = (
+        placements.filter(status=Status.WITHDRAWN)
+        .values("withdrawal_reason", "withdrawal_initiator")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "withdrawal_reason")
+    )
+    reason_labels = dict(Placement.WithdrawalReason.choices)
+    initiator_labels = dict(Placement.Initiator.choices)
+    reasons = [
+        {
+            **r,
+            "reason_label": reason_labels.get(r["withdrawal_reason"], "—"),
+            "initiator_label": initiator_labels.get(r["withdrawal_initiator"], "—"),
+        }
+        for r in reasons
+    ]
+    withdrawals = (
+        placements.filter(status=Status.WITHDRAWN)
+        .select_related("student", "opportunity")
+        .order_by("-withdrawn_at")[:20]
+    )
+    evaluations = Evaluation.objects.filter(placement__in=placements.values("pk"))
+    evaluation_summary = evaluations.aggregate(
+        mean=Avg("mean_score"),
+        count=Count("pk"),
+        midpoint=Avg("mean_score", filter=Q(kind=Evaluation.Kind.MIDPOINT)),
+        final=Avg("mean_score", filter=Q(kind=Evaluation.Kind.FINAL)),
+    )
+    finals = evaluations.filter(kind=Evaluation.Kind.FINAL, would_host_again__isnull=False)
+    host_again = finals.aggregate(
+        yes=Count("pk", filter=Q(would_host_again=True)),
+        no=Count("pk", filter=Q(would_host_again=False)),
+    )
+    latest_finals = finals.select_related("mentor__user", "placement__opportunity").order_by(
+        "-submitted_at"
+    )[:10]
+    mentor_placements = (
+        placements.filter(mentor=OuterRef("pk"))
+        .values("mentor")
+        .annotate(c=Count("pk"))
+        .values("c")
+    )
+    mentor_mean = (
+        evaluations.filter(mentor=OuterRef("pk"))
+        .order_by()
+        .values("mentor")
+        .annotate(a=Avg("mean_score"))
+        .values("a")
+    )
+    mentors = (
+        Mentor.objects.filter(partner=partner)
+        .select_related("user")
+        .annotate(hosted=Subquery(mentor_placements), mean_score=Subquery(mentor_mean))
+    )
+    outcomes = Outcome.objects.filter(
+        partner=partner, student__in=Student.objects.filter(managed_students_q(user))
+    )
+    outcome_counts = outcomes.aggregate(
+        offers=Count("pk", filter=Q(kind=Outcome.Kind.JOB_OFFER)),
+        hires=Count("pk", filter=Q(kind=Outcome.Kind.HIRED)),
+    )
+    latest_withdrawal = withdrawals[0] if withdrawals else None
+    return render(
+        request,
+        "placements/lifecycle/relationship.html",
+        {
+            "partner": partner,
+            "by_year": by_year,
+            "totals": totals,
+            "reasons": reasons,
+            "withdrawals": withdrawals,
+            "evaluation_summary": evaluation_summary,
+            "host_again": host_again,
+            "latest_finals": latest_finals,
+            "mentors": mentors,
+            "outcomes": outcomes.select_related("student", "placement__opportunity").order_by(
+                "-date"
+            )[:50],
+            "outcome_counts": outcome_counts,
+            "in_good_standing": latest_withdrawal is None
+            or latest_withdrawal.partner_in_good_standing,
+            "latest_withdrawal": latest_withdrawal,
+            "school_scoped": not user.is_superuser
+            and all(not m.is_district_wide for m in manager_memberships(user)),
+        },
+    )
+
+
+# --- District agreement texts ---------------------------------------------------------------
+
+
+def _text_districts(user):
+    """District administrators and district-wide coordinators set their district's wording."""
+    districts = {
+        m.district_id
+        for m in user.get_memberships()
+        if m.role == Role.DISTRICT_ADMIN or (m.role == Role.COORDINATOR and m.school_id is None)
+    }
+    if not districts:
+        raise Http404("Not found.")
+    return sorted(districts)
+
+
+@login_required
+def agreement_texts(request):
+    district_id = _text_districts(request.user)[0]
+    own = {t.kind: t for t in AgreementText.objects.filter(district_id=district_id)}
+    rows = [
+        {
+            "kind": kind,
+            "label": kind.label,
+            "title": own[kind].title if kind in own else default[0],
+            "custom": kind in own,
+            "updated_at": own[kind].updated_at if kind in own else None,
+        }
+        for kind, default in DEFAULT_TEXTS.items()
+    ]
+    return render(request, "placements/lifecycle/agreement_texts.html", {"rows": rows})
+
+
+@login_required
+def agreement_text_edit(request, kind):
+    district_id = _text_districts(request.user)[0]
+    if kind not in Agreement.Kind.values:
+        raise Http404("No such agreement.")
+    kind = Agreement.Kind(kind)
+    instance = AgreementText.objects.filter(district_id=district_id, kind=kind).first()
+    if request.method == "POST" and request.POST.get("reset"):
+        if instance is not None:
+            reset_agreement_text(instance, actor=request.user)
+            messages.success(request, f"The {kind.label.lower()} uses the default text again.")
+        return redirect("lifecycle:agreement_texts")
+    default_title, default_body = DEFAULT_TEXTS[kind]
+    form = AgreementTextForm(
+        _posted(request),
+        instance=instance,
+        initial=None if instance else {"title": default_title, "body": default_body},
+    )
+    if request.method == "POST" and form.is_valid():
+        set_agreement_text(
+            district_id=district_id,
+            kind=kind,
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+            actor=request.user,
+        )
+        messages.success(
+            request, f"Saved the {kind.label.lower()}. Placements confirmed from now on use it."
+        )
+        return redirect("lifecycle:agreement_texts")
+    return render(
+        request,
+        "placements/lifecycle/agreement_text_edit.html",
+        {
+            "form": form,
+            "kind": kind,
+            "custom": instance is not None,
+            "placeholders": PLACEHOLDERS,
+        },
+    )

@@ -1,0 +1,69 @@
+"""Placement list and detail pages, scoped to what the viewer may see."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q, Sum
+from django.shortcuts import render
+
+from trellis.accounts.models import PARTNER_ROLES, STAFF_ROLES
+from trellis.core.lists import apply_filters, paginate, render_list
+from trellis.hours.models import HourLog
+from trellis.partners.models import Partner
+from trellis.placements.filters import PlacementFilterForm
+from trellis.placements.selectors import get_placement_for_user, placements_for_user, terms_for_user
+from trellis.students.selectors import schools_for_user
+
+_FILTER_LOOKUPS = {
+    "status": "status",
+    "school": "student__school",
+    "partner": "opportunity__partner",
+    "cluster": "opportunity__cluster",
+    "term": "opportunity__term",
+}
+
+
+@login_required
+def placement_list(request):
+    user = request.user
+    form = PlacementFilterForm(
+        request.GET or None,
+        schools=schools_for_user(user),
+        partners=Partner.objects.for_user(user),
+        terms=terms_for_user(user),
+    )
+    placements = placements_for_user(user)
+    filters = apply_filters(form)
+    for name, lookup in _FILTER_LOOKUPS.items():
+        if name in filters:
+            placements = placements.filter(**{lookup: filters[name]})
+    if "q" in filters:
+        q = filters["q"]
+        placements = placements.filter(
+            Q(student__first_name__icontains=q)
+            | Q(student__last_name__icontains=q)
+            | Q(student__preferred_name__icontains=q)
+        )
+    return render_list(
+        request,
+        "placements/placement_list.html",
+        {"form": form, "page_obj": paginate(request, placements)},
+    )
+
+
+@login_required
+def placement_detail(request, pk):
+    placement = get_placement_for_user(request.user, pk)
+    roles = request.user.roles()
+    staff = request.user.is_superuser or bool(roles & STAFF_ROLES)
+    hours = placement.hour_logs.aggregate(
+        approved=Sum("hours", filter=Q(status=HourLog.Status.APPROVED)),
+        pending=Sum("hours", filter=Q(status=HourLog.Status.SUBMITTED)),
+    )
+    context = {
+        "placement": placement,
+        "hours": hours,
+        # The withdrawal note is for the adults running the placement; the note on the
+        # partner relationship is the district's own.
+        "sees_withdrawal_note": staff or bool(roles & PARTNER_ROLES),
+        "sees_partner_standing": staff,
+    }
+    return render(request, "placements/placement_detail.html", context)

@@ -1,0 +1,61 @@
+"""Admin for student records, interests and guardians, scoped to the user's districts."""
+
+from django.contrib import admin
+
+from trellis.core.admin import ScopedAdmin, ScopedTabularInline, district_filter
+from trellis.students.models import GuardianLink, Student, StudentInterest
+
+
+class StudentInterestInline(ScopedTabularInline):
+    model = StudentInterest
+    district_path = "student__district"
+    fields = ("rank", "cluster", "subcluster")
+
+
+class GuardianLinkInline(ScopedTabularInline):
+    model = GuardianLink
+    district_path = "student__district"
+    fields = ("name", "email", "relationship", "can_sign_consent", "guardian_user")
+    autocomplete_fields = ("guardian_user",)
+
+
+@admin.register(Student)
+class StudentAdmin(ScopedAdmin):
+    list_display = (
+        "last_name",
+        "first_name",
+        "student_number",
+        "school",
+        "grade",
+        "graduation_year",
+        "is_active",
+    )
+    list_filter = (
+        "grade",
+        "is_active",
+        "is_cte_concentrator",
+        ("school", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = ("first_name", "last_name", "preferred_name", "student_number", "email")
+    list_select_related = ("school",)
+    autocomplete_fields = ("user",)
+    inlines = [StudentInterestInline, GuardianLinkInline]
+
+
+@admin.register(StudentInterest)
+class StudentInterestAdmin(ScopedAdmin):
+    district_path = "student__district"
+    list_display = ("student", "rank", "cluster", "subcluster")
+    list_select_related = ("student", "cluster", "subcluster")
+    autocomplete_fields = ("student",)
+    search_fields = ("student__last_name", "student__first_name")
+
+
+@admin.register(GuardianLink)
+class GuardianLinkAdmin(ScopedAdmin):
+    district_path = "student__district"
+    list_display = ("name", "email", "relationship", "student", "can_sign_consent")
+    search_fields = ("name", "email", "student__last_name")
+    list_select_related = ("student",)
+    autocomplete_fields = ("student", "guardian_user")
+    list_filter = (district_filter("student__district"),)

@@ -1,0 +1,66 @@
+"""Student list and detail pages, scoped to what the viewer may see."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.shortcuts import render
+
+from trellis.core.lists import apply_filters, paginate, render_list
+from trellis.placements.models import Application, Placement
+from trellis.students.filters import StudentFilterForm
+from trellis.students.selectors import (
+    get_student_for_user,
+    schools_for_user,
+    sees_full_record,
+    students_for_user,
+)
+
+
+@login_required
+def student_list(request):
+    form = StudentFilterForm(request.GET or None, schools=schools_for_user(request.user))
+    students = students_for_user(request.user)
+    filters = apply_filters(form)
+    if "school" in filters:
+        students = students.filter(school=filters["school"])
+    if "grade" in filters:
+        students = students.filter(grade=filters["grade"])
+    if "q" in filters:
+        q = filters["q"]
+        students = students.filter(
+            Q(first_name__icontains=q)
+            | Q(last_name__icontains=q)
+            | Q(preferred_name__icontains=q)
+            | Q(student_number__iexact=q)
+        )
+    return render_list(
+        request,
+        "students/student_list.html",
+        {"form": form, "page_obj": paginate(request, students)},
+    )
+
+
+@login_required
+def student_detail(request, pk):
+    student = get_student_for_user(request.user, pk)
+    full = sees_full_record(request.user, student)
+    placements = (
+        Placement.objects.for_user(request.user)
+        .filter(student=student)
+        .select_related("opportunity__partner", "mentor__user")
+    )
+    applications = (
+        Application.objects.for_user(request.user)
+        .filter(student=student)
+        .select_related("opportunity__partner")
+    )
+    shares = full or student.shares_profile_with_partners
+    context = {
+        "student": student,
+        "full_record": full,
+        "shows_profile": shares,
+        "interests": student.interests.select_related("cluster", "subcluster") if shares else [],
+        "guardians": student.guardian_links.all() if full else [],
+        "placements": placements,
+        "applications": applications,
+    }
+    return render(request, "students/student_detail.html", context)
