@@ -47,8 +47,14 @@ class MemoryCalendar:
         return self
 
     def entry(self, day):
-        school = day.weekday() < 5 and YEAR_START <= day <= YEAR_END
-        return CalendarEntry(day, DayType.SCHOOL_DAY if school else DayType.NO_SCHOOL)
+        # Like DistrictCalendar after load(): a dictionary look-up per date.
+        found = self.memo.get(day)
+        if found is None:
+            school = day.weekday() < 5 and YEAR_START <= day <= YEAR_END
+            found = self.memo[day] = CalendarEntry(
+                day, DayType.SCHOOL_DAY if school else DayType.NO_SCHOOL
+            )
+        return found
 
     def entries(self, start, end):
         return [self.entry(start + dt.timedelta(days=i)) for i in range((end - start).days + 1)]

@@ -28,6 +28,20 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(autouse=True)
+def career_clusters(db):
+    """Reload the clusters a data migration wrote: each transactional test ends with a flush.
+
+    serialized_rollback cannot be relied on here: once Playwright's loop runs, Django may hand
+    a test a different connection object from the one the serialized data hangs on.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("trellis.opportunities.migrations.0002_load_career_clusters").load(apps, None)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():

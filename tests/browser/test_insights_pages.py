@@ -16,6 +16,13 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 PASSWORD = "correct-horse-battery"
 
 
+def _open(make_page, **size):
+    page = make_page(**size)
+    # Report pages aggregate over the whole district; give a busy CI machine room.
+    page.set_default_timeout(30_000)
+    return page
+
+
 def _watch_console(page):
     problems = []
     page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
@@ -41,7 +48,7 @@ def insights_world(personas):
 
 @pytest.mark.parametrize("width", [390, 1280])
 def test_coordinator_closes_a_gap_with_an_in_district_draft(make_page, axe, insights_world, width):
-    page = make_page(width=width)
+    page = _open(make_page, width=width)
     problems = _watch_console(page)
     login(page, "coordinator_district", PASSWORD)
 
@@ -75,7 +82,7 @@ def test_coordinator_closes_a_gap_with_an_in_district_draft(make_page, axe, insi
 
 @pytest.mark.parametrize("width", [390, 1280])
 def test_reports_and_board_report_are_accessible(make_page, axe, insights_world, width):
-    page = make_page(width=width)
+    page = _open(make_page, width=width)
     problems = _watch_console(page)
     login(page, "coordinator_district", PASSWORD)
     for slug in ("participation", "equity", "perkins", "wages"):
@@ -94,7 +101,7 @@ def test_reports_and_board_report_are_accessible(make_page, axe, insights_world,
 
 
 def test_counselor_reads_but_cannot_draft(make_page, axe, insights_world):
-    page = make_page()
+    page = _open(make_page)
     login(page, "counselor_a", PASSWORD)
     page.goto("/insights/gaps/")
     axe.check(page)

@@ -13,15 +13,25 @@ def test_notify_creates_one_notification_per_person_and_drops_duplicates_and_ina
     inactive = f.UserFactory(username="gone", is_active=False)
     created = notify(
         [personas.coordinator_a, personas.coordinator_a, personas.mentor_p, inactive, None],
-        verb=Verb.CONCERN_RAISED, text="A concern", url="/lifecycle/placements/1/",
+        verb=Verb.CONCERN_RAISED,
+        text="A concern",
+        url="/lifecycle/placements/1/",
     )
     assert len(created) == 2
-    assert set(Notification.objects.values_list("user__username", flat=True)) == {"coordinator_a", "mentor_p"}
+    assert set(Notification.objects.values_list("user__username", flat=True)) == {
+        "coordinator_a",
+        "mentor_p",
+    }
 
 
 def test_notify_emails_only_after_commit(personas, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        notify([personas.coordinator_a], verb=Verb.PLACEMENT_CONFIRMED, text="Placement confirmed", url="/x/")
+        notify(
+            [personas.coordinator_a],
+            verb=Verb.PLACEMENT_CONFIRMED,
+            text="Placement confirmed",
+            url="/x/",
+        )
     assert mail.outbox == [] and len(callbacks) == 1
     callbacks[0]()
     assert [m.to for m in mail.outbox] == [["coordinator_a@example.org"]]
@@ -31,11 +41,19 @@ def test_notify_emails_only_after_commit(personas, django_capture_on_commit_call
 
 def test_notify_without_email_sends_none(personas, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        notify([personas.coordinator_a], verb=Verb.HOURS_RETURNED, text="Hours returned", url="/h/", email=False)
+        notify(
+            [personas.coordinator_a],
+            verb=Verb.HOURS_RETURNED,
+            text="Hours returned",
+            url="/h/",
+            email=False,
+        )
     assert mail.outbox == [] and Notification.objects.count() == 1
 
 
-def test_people_without_an_address_still_get_the_in_app_notice(personas, django_capture_on_commit_callbacks):
+def test_people_without_an_address_still_get_the_in_app_notice(
+    personas, django_capture_on_commit_callbacks
+):
     personas.mentor_p.email = ""
     personas.mentor_p.save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -44,7 +62,12 @@ def test_people_without_an_address_still_get_the_in_app_notice(personas, django_
 
 
 def test_deliver_emails_task_sends_a_batch(db):
-    sent = deliver_emails.call([{"to": ["a@example.org"], "subject": "S", "body": "B"}, {"to": ["b@example.org"], "subject": "S", "body": "B"}])
+    sent = deliver_emails.call(
+        [
+            {"to": ["a@example.org"], "subject": "S", "body": "B"},
+            {"to": ["b@example.org"], "subject": "S", "body": "B"},
+        ]
+    )
     assert sent == 2 and len(mail.outbox) == 2
 
 
@@ -68,7 +91,9 @@ def test_notification_list_filters_unread(client, personas):
     assert "Fresh news" in html and "Old news" not in html
 
 
-def test_notification_list_query_count_does_not_grow(client, personas, django_assert_max_num_queries):
+def test_notification_list_query_count_does_not_grow(
+    client, personas, django_assert_max_num_queries
+):
     for i in range(60):
         notify([personas.student_a_user], verb="x", text=f"Notice {i}", email=False)
     client.force_login(personas.student_a_user)
@@ -84,7 +109,9 @@ def test_notification_list_fragment_for_htmx(client, personas):
 
 
 def test_mark_one_read_by_post(client, personas):
-    (note,) = notify([personas.coordinator_a], verb="x", text="Hi", url="/lifecycle/board/", email=False)
+    (note,) = notify(
+        [personas.coordinator_a], verb="x", text="Hi", url="/lifecycle/board/", email=False
+    )
     client.force_login(personas.coordinator_a)
     assert client.get(reverse("core:notification_read", args=[note.pk])).status_code == 405
     response = client.post(reverse("core:notification_read", args=[note.pk]), {"open": "1"})
@@ -94,7 +121,9 @@ def test_mark_one_read_by_post(client, personas):
 
 
 def test_mark_read_never_follows_an_outside_link(client, personas):
-    (note,) = notify([personas.coordinator_a], verb="x", text="Hi", url="https://evil.example/", email=False)
+    (note,) = notify(
+        [personas.coordinator_a], verb="x", text="Hi", url="https://evil.example/", email=False
+    )
     client.force_login(personas.coordinator_a)
     response = client.post(reverse("core:notification_read", args=[note.pk]), {"open": "1"})
     assert response["Location"] == reverse("core:notifications")
@@ -112,7 +141,9 @@ def test_mark_all_read_touches_only_my_own(client, personas):
     notify([personas.coordinator_a, personas.coordinator_b], verb="x", text="Hi", email=False)
     client.force_login(personas.coordinator_a)
     client.post(reverse("core:notifications_read_all"))
-    assert not Notification.objects.filter(user=personas.coordinator_a, read_at__isnull=True).exists()
+    assert not Notification.objects.filter(
+        user=personas.coordinator_a, read_at__isnull=True
+    ).exists()
     assert Notification.objects.filter(user=personas.coordinator_b, read_at__isnull=True).exists()
 
 

@@ -325,3 +325,30 @@ def test_eligibility_checks_minimum_age_grade_and_hazard(personas, friday_intern
     ) == (True, None)
     under_14 = f.StudentFactory(school=personas.school_a, grade=9, birth_date=D(2013, 6, 1))
     assert eligible_for_opportunity(under_14, friday_internship, calendar) == (False, "minimum_age")
+
+
+def test_eligibility_follows_each_students_birthday_through_the_memo(personas, friday_internship):
+    calendar = DistrictCalendar(personas.district, school=personas.school_a)
+
+    def born(day):
+        return f.StudentFactory(school=personas.school_a, grade=10, birth_date=day)
+
+    sixteen_in_march, sixteen_in_april = born(D(2011, 3, 1)), born(D(2011, 4, 1))
+    sixteen_before_start = born(D(2011, 1, 1))
+    assert eligible_for_opportunity(sixteen_in_march, friday_internship, calendar) == (
+        False,
+        "daily_hours_school_day",
+    )
+    assert eligible_for_opportunity(sixteen_before_start, friday_internship, calendar) == (
+        True,
+        None,
+    )
+    assert eligible_for_opportunity(sixteen_in_april, friday_internship, calendar) == (
+        False,
+        "daily_hours_school_day",
+    )
+    memo_size = len(calendar.memo)
+    assert (
+        eligible_for_opportunity(born(D(2011, 2, 27)), friday_internship, calendar)[0] is False
+    )  # same profile as March
+    assert len(calendar.memo) == memo_size

@@ -147,33 +147,41 @@ def test_subclusters_split_the_cluster_figures(gap_world):
     o1.subcluster = interest.subcluster
     o1.save()
     scope = get_insights_scope(gap_world.coordinator)
-    rows = gaps.analyse_subclusters(scope, f.cluster("digital-technology"), term=gap_world.term)
+    gap, rows = gaps.analyse_cluster(scope, f.cluster("digital-technology"), term=gap_world.term)
+    whole = row(analyse(gap_world), "digital-technology")
+    assert (gap.demand, gap.seats, gap.served, gap.pending_seats) == (
+        whole.demand,
+        whole.seats,
+        whole.served,
+        2,
+    )
+    assert [s.role.key for s in gap.suggestions] == [s.role.key for s in whole.suggestions]
     it = next(r for r in rows if r.key == interest.subcluster_id)
     assert (it.students, it.demand, it.seats, it.served) == (1, 1, 1, 1)
     general = next(r for r in rows if r.key is None)
     assert (general.demand, general.seats, general.served) == (2, 3, 1)
 
 
-def test_unmet_students_exclude_the_placed_and_say_whether_a_seat_fits(demand_signals):
+def test_unmet_interests_exclude_the_placed_and_say_whether_a_seat_fits(demand_signals):
     from tests import factories as f
 
     scope = get_insights_scope(demand_signals.coordinator)
-    students = list(
-        gaps.unmet_students(scope, f.cluster("digital-technology"), term=demand_signals.term)
+    rows = list(
+        gaps.unmet_interests(scope, f.cluster("digital-technology"), term=demand_signals.term)
     )
-    assert [s.last_name for s in students] == ["Student1", "Student3"]
-    assert [s.has_fitting_seat for s in students] == [True, False]
-    assert [s.best_rank for s in students] == [1, 1]
+    assert [r.student.last_name for r in rows] == ["Student1", "Student3"]
+    assert [r.has_fitting_seat for r in rows] == [True, False]
+    assert [r.rank for r in rows] == [1, 1]
 
 
-def test_unmet_students_respect_school_scope(demand_signals):
+def test_unmet_interests_respect_school_scope(demand_signals):
     from tests import factories as f
 
     scope = get_insights_scope(demand_signals.coordinator_a)
-    students = list(
-        gaps.unmet_students(scope, f.cluster("digital-technology"), term=demand_signals.term)
+    rows = list(
+        gaps.unmet_interests(scope, f.cluster("digital-technology"), term=demand_signals.term)
     )
-    assert [s.last_name for s in students] == ["Student1"]
+    assert [r.student.last_name for r in rows] == ["Student1"]
 
 
 def test_oversubscribed_counts_applications_and_rankings_once_per_student(demand_signals):

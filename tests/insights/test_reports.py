@@ -105,12 +105,14 @@ def test_equity_in_a_cluster_counts_only_its_participants(report_world):
 def test_hours_by_year_cluster_school_and_targets(report_world):
     result = build(report_world, "hours")
     by_year = rows_by_label(result, "by-year")
-    assert by_year["2024–25"] == [D("16.5"), 2, D("8.3")]
-    assert by_year["2025–26"] == [D("13.0"), 2, D("6.5")]
+    # approved hours, participants (placements started that year), mean per participant
+    assert by_year["2024–25"] == [D("16.5"), 3, D("5.5")]
+    assert by_year["2025–26"] == [D("13.0"), 3, D("4.3")]
     assert rows_by_label(result, "by-cluster")["Digital Technology"] == [D("13.0"), 2, D("6.5")]
+    assert rows_by_label(result, "by-cluster")["Education"] == [D("0.0"), 1, D("0.0")]
     assert table(result, "by-school") == [
         ["Alpine High", D("13.0"), 2, D("6.5")],
-        ["Bayside High", D("0.0"), 0, None],
+        ["Bayside High", D("0.0"), 1, D("0.0")],
     ]
     assert dict(result.facts)["Placements that reached their target hours"] == "0 of 1"
 

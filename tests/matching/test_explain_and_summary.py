@@ -121,6 +121,8 @@ def test_explain_rejects_inconsistent_ineligible_mapping():
         explain(inst, result, ineligible={(2, B): (3, "x")})
     with pytest.raises(ValueError, match=r"no such student or opportunity"):
         explain(inst, result, ineligible={(9, B): (2, "x")})
+    with pytest.raises(ValueError, match=r"students: -1 is not a student index in \[0, 3\)"):
+        explain(inst, result, students=[-1])
 
 
 def test_explain_subset_of_students_in_given_order():

@@ -2,7 +2,10 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from tests.matching.helpers import INT64_MAX, INT64_MIN, make_instance
 from trellis.matching import Instance
 
 
@@ -107,3 +110,19 @@ def test_priority_tie_found_inside_a_large_bucket():
         Instance(
             np.arange(n + 1), np.zeros(n, dtype=np.int32), np.ones(n, dtype=int), priority, [n]
         )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_priority_tie_is_detected_exactly_when_two_keys_repeat_at_one_opportunity(data):
+    m = data.draw(st.integers(1, 4))
+    lists = data.draw(st.lists(st.lists(st.integers(0, m - 1), unique=True), max_size=8))
+    pool = data.draw(st.lists(st.integers(INT64_MIN, INT64_MAX), min_size=1, max_size=4))
+    keys = [[data.draw(st.sampled_from(pool)) for _ in row] for row in lists]
+    seen = [(o, k) for row, ks in zip(lists, keys) for o, k in zip(row, ks)]
+    ranks = [list(range(1, len(row) + 1)) for row in lists]
+    if len(set(seen)) < len(seen):
+        with pytest.raises(ValueError, match="share a priority key"):
+            make_instance(lists, ranks, keys, [1] * m)
+    else:
+        make_instance(lists, ranks, keys, [1] * m)

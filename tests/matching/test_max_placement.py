@@ -19,7 +19,7 @@ def test_max_placement_is_optimal_by_brute_force(inst):
     assert (-sum(m >= 0 for m in got), rank_total(inst, got)) == best
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(instances(max_students=30, max_opportunities=8, max_capacity=4))
 def test_max_placement_is_feasible_and_places_at_least_as_many_as_stable(inst):
     result = solve_max_placement(inst)
@@ -34,7 +34,7 @@ def test_max_placement_is_feasible_and_places_at_least_as_many_as_stable(inst):
     assert result.rank.tolist() == ranks
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(instances(max_students=30, max_opportunities=8, max_capacity=4))
 def test_max_placement_never_skips_a_higher_choice_with_a_free_seat(inst):
     result = solve_max_placement(inst)

@@ -17,7 +17,7 @@ from trellis.matching import Instance, reference, solve_stable, summarize
 from trellis.matching.synthetic import synthetic_instance
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(instances(max_students=30, max_opportunities=8, max_capacity=4))
 def test_stable_matching_equals_reference_deferred_acceptance(inst):
     result = solve_stable(inst)

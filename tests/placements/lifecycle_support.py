@@ -12,7 +12,10 @@ def proposed_placement(personas, *, student=None, opportunity=None, **kwargs):
     """A proposed placement of student A (a minor) at partner P's opportunity, mentored by mentor P."""
     return f.PlacementFactory(
         student=student or personas.student_a,
-        opportunity=opportunity or f.OpportunityFactory(partner=personas.partner_p, mentor=personas.mentor_p_record, title="Clinic lab aide"),
+        opportunity=opportunity
+        or f.OpportunityFactory(
+            partner=personas.partner_p, mentor=personas.mentor_p_record, title="Clinic lab aide"
+        ),
         mentor=personas.mentor_p_record,
         status=Placement.Status.PROPOSED,
         **kwargs,
@@ -32,13 +35,33 @@ def sign_everything(personas, placement, *, skip=()):
             if (agreement.kind, role) in skip:
                 continue
             if role == SignerRole.GUARDIAN:
-                sign_agreement(agreement=agreement, role=role, typed_name=guardian_link.name, guardian_link=guardian_link)
+                sign_agreement(
+                    agreement=agreement,
+                    role=role,
+                    typed_name=guardian_link.name,
+                    guardian_link=guardian_link,
+                )
             elif role == SignerRole.STUDENT:
-                sign_agreement(agreement=agreement, role=role, typed_name="Ava Alder", actor=personas.student_a_user)
+                sign_agreement(
+                    agreement=agreement,
+                    role=role,
+                    typed_name="Ava Alder",
+                    actor=personas.student_a_user,
+                )
             elif role == SignerRole.MENTOR:
-                sign_agreement(agreement=agreement, role=role, typed_name="Morgan Persona", actor=personas.mentor_p)
+                sign_agreement(
+                    agreement=agreement,
+                    role=role,
+                    typed_name="Morgan Persona",
+                    actor=personas.mentor_p,
+                )
             else:
-                sign_agreement(agreement=agreement, role=role, typed_name="Casey Persona", actor=personas.coordinator_a)
+                sign_agreement(
+                    agreement=agreement,
+                    role=role,
+                    typed_name="Casey Persona",
+                    actor=personas.coordinator_a,
+                )
 
 
 ADULT_BIRTH_DATE = dt.date(2007, 5, 1)

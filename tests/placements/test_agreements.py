@@ -7,7 +7,11 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests import factories as f
-from tests.placements.lifecycle_support import confirmed_placement, proposed_placement, sign_everything
+from tests.placements.lifecycle_support import (
+    confirmed_placement,
+    proposed_placement,
+    sign_everything,
+)
 from trellis.core.models import AuditEvent, Notification
 from trellis.placements.agreements import (
     DEFAULT_TEXTS,
@@ -33,12 +37,20 @@ def test_sign_stores_typed_name_time_ip_and_the_exact_text_with_its_hash(persona
     placement = confirmed_placement(personas)
     doc = agreement(placement)
     signature = sign_agreement(
-        agreement=doc, role="student", typed_name="  ava   ALDER ", actor=personas.student_a_user, ip_address="203.0.113.7"
+        agreement=doc,
+        role="student",
+        typed_name="  ava   ALDER ",
+        actor=personas.student_a_user,
+        ip_address="203.0.113.7",
     )
     assert signature.typed_name == "ava ALDER"
     assert signature.ip_address == "203.0.113.7" and signature.signer == personas.student_a_user
     assert signature.signed_text == doc.body
-    assert signature.signed_text_sha256 == hashlib.sha256(doc.body.encode()).hexdigest() == doc.body_sha256
+    assert (
+        signature.signed_text_sha256
+        == hashlib.sha256(doc.body.encode()).hexdigest()
+        == doc.body_sha256
+    )
     event = AuditEvent.objects.get(action="agreement.signed", target_id=str(doc.pk))
     assert event.data["role"] == "student" and event.ip_address == "203.0.113.7"
 
@@ -46,21 +58,36 @@ def test_sign_stores_typed_name_time_ip_and_the_exact_text_with_its_hash(persona
 def test_typed_name_must_match_the_signers_name(personas):
     doc = agreement(confirmed_placement(personas))
     with pytest.raises(SigningRefused, match="must match"):
-        sign_agreement(agreement=doc, role="student", typed_name="Ava Smith", actor=personas.student_a_user)
+        sign_agreement(
+            agreement=doc, role="student", typed_name="Ava Smith", actor=personas.student_a_user
+        )
     assert not Signature.objects.exists()
 
 
 def test_coordinator_signs_with_their_own_name(personas):
     doc = agreement(confirmed_placement(personas))
     with pytest.raises(SigningRefused):
-        sign_agreement(agreement=doc, role="coordinator", typed_name="Cody Persona", actor=personas.coordinator_a)
-    sign_agreement(agreement=doc, role="coordinator", typed_name="casey persona", actor=personas.coordinator_a)
+        sign_agreement(
+            agreement=doc,
+            role="coordinator",
+            typed_name="Cody Persona",
+            actor=personas.coordinator_a,
+        )
+    sign_agreement(
+        agreement=doc, role="coordinator", typed_name="casey persona", actor=personas.coordinator_a
+    )
 
 
 @pytest.mark.parametrize(
     "role, who",
-    [("student", "student_b_user"), ("mentor", "mentor_q"), ("mentor", "student_a_user"), ("coordinator", "coordinator_b"),
-     ("coordinator", "counselor_a"), ("student", "mentor_p")],
+    [
+        ("student", "student_b_user"),
+        ("mentor", "mentor_q"),
+        ("mentor", "student_a_user"),
+        ("coordinator", "coordinator_b"),
+        ("coordinator", "counselor_a"),
+        ("student", "mentor_p"),
+    ],
 )
 def test_nobody_signs_in_a_role_they_do_not_hold(personas, role, who):
     doc = agreement(confirmed_placement(personas))
@@ -70,15 +97,21 @@ def test_nobody_signs_in_a_role_they_do_not_hold(personas, role, who):
 
 def test_a_role_is_signed_once(personas):
     doc = agreement(confirmed_placement(personas))
-    sign_agreement(agreement=doc, role="mentor", typed_name="Morgan Persona", actor=personas.mentor_p)
+    sign_agreement(
+        agreement=doc, role="mentor", typed_name="Morgan Persona", actor=personas.mentor_p
+    )
     with pytest.raises(SigningRefused, match="already has"):
-        sign_agreement(agreement=doc, role="mentor", typed_name="Morgan Persona", actor=personas.mentor_p)
+        sign_agreement(
+            agreement=doc, role="mentor", typed_name="Morgan Persona", actor=personas.mentor_p
+        )
 
 
 def test_a_role_the_document_does_not_need_is_refused(personas):
     consent = agreement(confirmed_placement(personas), "parental_consent")
     with pytest.raises(SigningRefused, match="does not need"):
-        sign_agreement(agreement=consent, role="mentor", typed_name="Morgan Persona", actor=personas.mentor_p)
+        sign_agreement(
+            agreement=consent, role="mentor", typed_name="Morgan Persona", actor=personas.mentor_p
+        )
 
 
 def test_signing_refused_once_the_placement_is_withdrawn(personas):
@@ -87,20 +120,29 @@ def test_signing_refused_once_the_placement_is_withdrawn(personas):
     placement = confirmed_placement(personas)
     withdraw_placement(placement, actor=personas.coordinator_a, initiator="school", reason="other")
     with pytest.raises(SigningRefused, match="only while the placement is confirmed"):
-        sign_agreement(agreement=agreement(placement), role="student", typed_name="Ava Alder", actor=personas.student_a_user)
+        sign_agreement(
+            agreement=agreement(placement),
+            role="student",
+            typed_name="Ava Alder",
+            actor=personas.student_a_user,
+        )
 
 
 def test_a_changed_text_is_never_signed(personas):
     doc = agreement(confirmed_placement(personas))
     Agreement.objects.filter(pk=doc.pk).update(body=doc.body + "\nextra clause")
     with pytest.raises(SigningRefused, match="changed"):
-        sign_agreement(agreement=doc, role="student", typed_name="Ava Alder", actor=personas.student_a_user)
+        sign_agreement(
+            agreement=doc, role="student", typed_name="Ava Alder", actor=personas.student_a_user
+        )
 
 
 def test_signed_in_guardian_can_sign_in_the_app(personas):
     doc = agreement(confirmed_placement(personas), "parental_consent")
     assert signable_roles(personas.guardian_a, doc) == ["guardian"]
-    signature = sign_agreement(agreement=doc, role="guardian", typed_name="Gail Alder", actor=personas.guardian_a)
+    signature = sign_agreement(
+        agreement=doc, role="guardian", typed_name="Gail Alder", actor=personas.guardian_a
+    )
     assert signature.guardian_link.name == "Gail Alder"
 
 
@@ -110,7 +152,12 @@ def test_signable_roles_per_persona(personas):
     assert signable_roles(personas.mentor_p, doc) == ["mentor"]
     assert signable_roles(personas.coordinator_a, doc) == ["coordinator"]
     assert signable_roles(personas.coordinator_district, doc) == ["coordinator"]
-    for outsider in (personas.coordinator_b, personas.mentor_q, personas.partner_admin_p, personas.student_b_user):
+    for outsider in (
+        personas.coordinator_b,
+        personas.mentor_q,
+        personas.partner_admin_p,
+        personas.student_b_user,
+    ):
         assert signable_roles(outsider, doc) == []
 
 
@@ -128,7 +175,10 @@ def test_missing_signatures_name_document_role_and_person(personas):
 def test_all_signed_tells_the_coordinators(personas):
     placement = confirmed_placement(personas)
     sign_everything(personas, placement)
-    assert Notification.objects.filter(verb="signatures.complete", user=personas.coordinator_a).count() == 1
+    assert (
+        Notification.objects.filter(verb="signatures.complete", user=personas.coordinator_a).count()
+        == 1
+    )
 
 
 # --- Guardian links ------------------------------------------------------------------------
@@ -164,13 +214,24 @@ def test_guardian_link_cannot_sign_another_students_agreement(personas):
     placement = confirmed_placement(personas)
     stranger = f.GuardianLinkFactory(student=personas.student_b, name="Stranger Danger")
     with pytest.raises(PermissionDenied):
-        sign_agreement(agreement=agreement(placement), role="guardian", typed_name="Stranger Danger", guardian_link=stranger)
+        sign_agreement(
+            agreement=agreement(placement),
+            role="guardian",
+            typed_name="Stranger Danger",
+            guardian_link=stranger,
+        )
 
 
 def test_guardian_signature_is_audited_with_the_typed_name(personas):
     placement = confirmed_placement(personas)
     link = personas.student_a.guardian_links.get()
-    sign_agreement(agreement=agreement(placement, "parental_consent"), role="guardian", typed_name="gail alder", guardian_link=link, ip_address="198.51.100.2")
+    sign_agreement(
+        agreement=agreement(placement, "parental_consent"),
+        role="guardian",
+        typed_name="gail alder",
+        guardian_link=link,
+        ip_address="198.51.100.2",
+    )
     event = AuditEvent.objects.get(action="agreement.signed")
     assert event.actor is None and event.actor_label == "gail alder"
 
@@ -181,23 +242,46 @@ def test_guardian_signature_is_audited_with_the_typed_name(personas):
 def test_district_text_replaces_the_default_for_new_confirmations_only(personas):
     first = confirmed_placement(personas)
     set_agreement_text(
-        district_id=personas.district.pk, kind="training_plan", title="Maple Valley plan",
-        body="Plan for ${student_name} at ${partner}.", actor=personas.district_admin,
+        district_id=personas.district.pk,
+        kind="training_plan",
+        title="Maple Valley plan",
+        body="Plan for ${student_name} at ${partner}.",
+        actor=personas.district_admin,
     )
-    second = confirmed_placement(personas, opportunity=f.OpportunityFactory(partner=personas.partner_p, mentor=personas.mentor_p_record))
+    second = confirmed_placement(
+        personas,
+        opportunity=f.OpportunityFactory(
+            partner=personas.partner_p, mentor=personas.mentor_p_record
+        ),
+    )
     plan = agreement(second, "training_plan")
-    assert (plan.title, plan.body) == ("Maple Valley plan", "Plan for Ava Alder at Pine Health Clinic.")
+    assert (plan.title, plan.body) == (
+        "Maple Valley plan",
+        "Plan for Ava Alder at Pine Health Clinic.",
+    )
     assert agreement(first, "training_plan").title == DEFAULT_TEXTS["training_plan"][0]
     assert AuditEvent.objects.filter(action="agreement_text.saved").exists()
 
 
 def test_other_districts_keep_the_default_text(personas):
-    set_agreement_text(district_id=personas.other_district.pk, kind="training_plan", title="Other", body="x", actor=personas.other_coordinator)
+    set_agreement_text(
+        district_id=personas.other_district.pk,
+        kind="training_plan",
+        title="Other",
+        body="x",
+        actor=personas.other_coordinator,
+    )
     assert agreement(confirmed_placement(personas), "training_plan").title == "Training plan"
 
 
 def test_reset_goes_back_to_the_default(personas):
-    text = set_agreement_text(district_id=personas.district.pk, kind="training_plan", title="T", body="B", actor=personas.district_admin)
+    text = set_agreement_text(
+        district_id=personas.district.pk,
+        kind="training_plan",
+        title="T",
+        body="B",
+        actor=personas.district_admin,
+    )
     reset_agreement_text(text, actor=personas.district_admin)
     assert not AgreementText.objects.exists()
     assert AuditEvent.objects.filter(action="agreement_text.reset").exists()
@@ -212,7 +296,13 @@ def test_template_check_refuses_unknown_placeholders_and_stray_dollars():
 
 
 def test_placeholders_cannot_reach_attributes(personas):
-    set_agreement_text(district_id=personas.district.pk, kind="training_plan", title="T", body="${student_name}", actor=personas.district_admin)
+    set_agreement_text(
+        district_id=personas.district.pk,
+        kind="training_plan",
+        title="T",
+        body="${student_name}",
+        actor=personas.district_admin,
+    )
     placement = proposed_placement(personas)
     placement.student.first_name = "${district}"  # text in a value is never expanded again
     from trellis.placements.agreements import placeholder_values, render_text

@@ -1,4 +1,4 @@
-"""The adapter: each eligibility rule, each priority criterion, the lottery, and the problem it builds."""
+"""The adapter: each eligibility rule and priority criterion, the lottery, the round problem."""
 
 import datetime as dt
 

@@ -242,7 +242,7 @@ def test_ranking_refused_for_opportunities_outside_the_round_duplicates_and_othe
 
 @pytest.fixture
 def contested(personas):
-    """Two seats at the clinic; three students want it first. Seniors before juniors, then lottery."""
+    """Two clinic seats, three students want it first; seniors before juniors, then lottery."""
     p = personas
     clinic = f.OpportunityFactory(
         partner=p.partner_p, title="Clinic", seats=2, mentor=p.mentor_p_record

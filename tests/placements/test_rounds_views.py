@@ -15,7 +15,7 @@ from trellis.placements.rounds import MatchRound, MatchRun, RoundRanking
 
 @pytest.fixture
 def world(personas):
-    """A district round: clinic (partner P, 1 seat) and lab (partner Q, 1 seat); both students want the clinic."""
+    """District round: clinic (P, 1 seat) and lab (Q, 1 seat); both students want the clinic."""
     p = personas
     clinic = f.OpportunityFactory(
         partner=p.partner_p,
@@ -199,9 +199,6 @@ def test_follow_up_page_creates_a_round_for_the_unplaced(
 # --- permissions -----------------------------------------------------------------------------
 
 
-STAFF_PAGES = ["detail", "compare"]
-
-
 @pytest.mark.parametrize(
     "name", ["detail", "compare", "rank", "my_result", "placements", "open_seats", "follow_up"]
 )
@@ -252,7 +249,6 @@ def test_student_sees_only_their_own_result(client, world, django_capture_on_com
     publish(world, django_capture_on_commit_callbacks)
     login(client, world.student_b_user)
     page = client.get(url("my_result", world.round.pk)).content.decode()
-    assert "Ben" not in page or "Birch" in page  # their own name only
     assert world.student_a.first_name not in page
     placements = client.get(url("placements", world.round.pk)).content.decode()
     assert world.student_b.last_name in placements and world.student_a.last_name not in placements

@@ -20,20 +20,29 @@ def _nav_items(request, roles, *, staff: bool):
         ]
         if roles & {Role.COORDINATOR, Role.DISTRICT_ADMIN} or request.user.is_superuser:
             items.append(("Placement board", reverse("lifecycle:board")))
+            items.append(("Opportunity approvals", reverse("opportunities:approvals")))
+        if roles & STAFF_ROLES:
+            items.append(("Insights", reverse("insights:index")))
     else:
         if Role.PARTNER_ADMIN in roles:
             items += [
                 ("Our opportunities", reverse("opportunities:list")),
                 ("Our placements", reverse("placements:list")),
             ]
+        if Role.PARTNER_ADMIN in roles:
+            items.append(("Partner portal", reverse("partner_portal:index")))
         if Role.MENTOR in roles:
-            items.append(("My interns", f"{home}#mentor"))
+            items.append(("My interns", reverse("mentor:home")))
         if Role.STUDENT in roles:
-            items.append(("My placements", f"{home}#student"))
+            # The student portal (students/portal_urls.py): browse, placements, record.
+            items.append(("My learning", reverse("portal:home")))
+            items.append(("Opportunities", reverse("portal:browse")))
+            items.append(("My placements", reverse("portal:placements")))
+            items.append(("My record", reverse("portal:record")))
             items.append(("Match rounds", reverse("rounds:list")))
         if Role.GUARDIAN in roles:
             items.append(("My children", f"{home}#guardian"))
-        if roles & {Role.STUDENT, Role.GUARDIAN}:
+        if Role.GUARDIAN in roles and Role.STUDENT not in roles:
             items.append(("Opportunities", reverse("opportunities:list")))
     current = request.path
     seen, result = set(), []

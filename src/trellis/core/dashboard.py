@@ -118,7 +118,13 @@ def guardian_section(user):
         .filter(student__guardian_links__guardian_user=user)
         .distinct()
     )
-    return {"placements": _placement_rows(placements)}
+    children = (
+        Student.objects.for_user(user)
+        .filter(guardian_links__guardian_user=user)
+        .distinct()
+        .order_by("last_name", "first_name", "pk")[:SECTION_ROWS]
+    )
+    return {"placements": _placement_rows(placements), "children": list(children)}
 
 
 def home_sections(user) -> dict:

@@ -147,7 +147,8 @@ def parse_calendar(ics_bytes: bytes) -> icalendar.Calendar:
         try:
             start = event.start
         except ValueError:
-            problems.append(f"{where}: has no DTSTART.")
+            if "DTSTART" not in event:  # a present but broken DTSTART is already reported
+                problems.append(f"{where}: has no DTSTART.")
             continue
         try:
             end = event.end

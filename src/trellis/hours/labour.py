@@ -107,8 +107,13 @@ class Shift:
 
     @property
     def seconds(self) -> int:
-        start = dt.datetime.combine(self.date, self.start)
-        return int((dt.datetime.combine(self.date, self.end) - start).total_seconds())
+        end, start = self.end, self.start
+        return (
+            (end.hour - start.hour) * 3600
+            + (end.minute - start.minute) * 60
+            + end.second
+            - start.second
+        )
 
     @property
     def hours(self) -> Decimal:
@@ -138,10 +143,15 @@ def in_summer_hours_season(day: dt.date) -> bool:
 
 
 def band_for(age: int, rules=FEDERAL_RULES) -> AgeBand:
+    if rules is FEDERAL_RULES and 0 <= age < len(_FEDERAL_BY_AGE):
+        return _FEDERAL_BY_AGE[age]  # matching asks this for every student × opportunity
     for band in rules:
         if band.covers(age):
             return band
     raise LookupError(f"No labour rule covers age {age}.")
+
+
+_FEDERAL_BY_AGE = [next(b for b in FEDERAL_RULES if b.covers(age)) for age in range(100)]
 
 
 def hazard_refusal(band: AgeBand, age: int, student_learner_agreement: bool) -> str | None:
@@ -278,11 +288,35 @@ def opportunity_shifts(opportunity, calendar) -> list[Shift]:
     from trellis.hours.schedule import SchedulePattern, plan_pattern
 
     key = ("opportunity_shifts", opportunity.pk, getattr(opportunity, "updated_at", None))
-    if key not in calendar.memo:
+    if opportunity.pk is None or key not in calendar.memo:
         pattern = SchedulePattern.from_opportunity(opportunity)
         planned = plan_pattern(pattern, opportunity.start_date, opportunity.end_date, calendar)
-        calendar.memo[key] = [Shift(p.date, p.start, p.end) for p in planned]
+        shifts = [Shift(p.date, p.start, p.end) for p in planned]
+        if opportunity.pk is None:
+            return shifts  # an unsaved opportunity has no stable key to remember it by
+        calendar.memo[key] = shifts
     return calendar.memo[key]
+
+
+def _band_profile(student, shifts, rules):
+    """(first band, index of the first shift in the next band, last band), or None if it changes twice.
+
+    Ages only grow, so a binary search finds where the band changes.
+    """
+    first = band_for(student.age_on(shifts[0].date), rules)
+    last = band_for(student.age_on(shifts[-1].date), rules)
+    if first is last:
+        return (first.label, len(shifts), last.label)
+    low, high = 0, len(shifts) - 1  # shifts[high] is in a later band than `first`
+    while low + 1 < high:
+        middle = (low + high) // 2
+        if band_for(student.age_on(shifts[middle].date), rules) is first:
+            low = middle
+        else:
+            high = middle
+    if band_for(student.age_on(shifts[high].date), rules) is not last:
+        return None
+    return (first.label, high, last.label)
 
 
 def eligible_for_opportunity(
@@ -301,14 +335,34 @@ def eligible_for_opportunity(
         return False, "minimum_grade"
     if opportunity.is_hazardous and hazard_refusal(band, age, student_learner_agreement):
         return False, "hazardous_occupation"
+    shifts = opportunity_shifts(opportunity, calendar)
+    if not shifts:
+        return True, None
+    # The answer depends on the student only through their age band on each shift's date, so it
+    # is memoised per opportunity and band profile (matching asks for every student × opportunity).
+    key = _band_profile(student, shifts, rules) if opportunity.pk is not None else None
+    if key is not None:
+        key = (
+            "eligible",
+            opportunity.pk,
+            getattr(opportunity, "updated_at", None),
+            key,
+            opportunity.is_hazardous,
+            student_learner_agreement,
+            id(rules),
+        )
+        if key in calendar.memo:
+            code = calendar.memo[key]
+            return code is None, code
     violations = check_schedule(
         student,
-        opportunity_shifts(opportunity, calendar),
+        shifts,
         calendar,
         hazardous=opportunity.is_hazardous,
         student_learner_agreement=student_learner_agreement,
         rules=rules,
     )
-    if violations:
-        return False, violations[0].rule_code
-    return True, None
+    code = violations[0].rule_code if violations else None
+    if key is not None:
+        calendar.memo[key] = code
+    return code is None, code

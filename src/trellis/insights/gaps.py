@@ -28,7 +28,10 @@ Grow your own
     make the outside-partner prospecting list, sized in seats.
 
 Each cluster is analysed on its own: a student with three interests adds demand to three
-clusters, although they can hold only one placement at a time.
+clusters, although they can hold only one placement at a time. Demand is counted per
+interest: a student naming two sub-clusters of one cluster adds both weights to it (and
+counts twice among its interested students); counting per interest keeps the aggregate a
+single hash aggregation, with no DISTINCT over the whole district.
 """
 
 import datetime as dt
@@ -58,7 +61,7 @@ from trellis.insights.flow import fits, served_units
 from trellis.opportunities.models import Opportunity
 from trellis.partners.models import PartnerKind
 from trellis.placements.models import Application, Placement, RoundRanking
-from trellis.students.models import Student, StudentInterest
+from trellis.students.models import StudentInterest
 
 WEIGHT_UNITS = 27720  # lcm(1, …, 12)
 SUPPLY_STATUSES = (Opportunity.Status.PUBLISHED,)
@@ -128,16 +131,16 @@ def term_q(term, *, prefix: str = "", today: dt.date | None = None) -> Q:
     )
 
 
-def demand_students(scope, *, term=None, school=None, grade=None):
-    """The students whose interests count as demand: scoped, active, filtered."""
-    students = Student.objects.for_user(scope.user).filter(district=scope.district, is_active=True)
+def demand_filter(scope, *, term=None, school=None, grade=None, prefix: str = "") -> Q:
+    """The students whose interests count as demand: in scope, active, filtered (as a Q)."""
+    q = scope.student_q(prefix) & Q(**{f"{prefix}is_active": True})
     if school is not None:
-        students = students.filter(school=school)
+        q &= Q(**{f"{prefix}school": school})
     if grade:
-        students = students.filter(grade=grade)
+        q &= Q(**{f"{prefix}grade": grade})
     if term is not None:
-        students = students.filter(graduation_year__gte=term.school_year.graduation_year)
-    return students
+        q &= Q(**{f"{prefix}graduation_year__gte": term.school_year.graduation_year})
+    return q
 
 
 def term_opportunities(scope, term, *, today=None):
@@ -228,16 +231,14 @@ class _Acc:
     in_district: int = 0
 
 
-def _aggregate(students, opportunities, key: str, interests: Q | None = None) -> dict:
+def _aggregate(students: Q, opportunities, key: str, interests: Q | None = None) -> dict:
     """Two grouped queries: demand by (key, mask, grade), seats by (key, weekdays, min grade)."""
     acc: dict = defaultdict(_Acc)
     demand_rows = (
-        StudentInterest.objects.filter(interests or Q(), student__in=students)
+        StudentInterest.objects.filter(students, interests or Q())
         .values(key, "student__availability", "student__grade")
         .annotate(
-            units=Sum(_units_expr()),
-            students=Count("student_id", distinct=True),
-            first=Count("pk", filter=Q(rank=1)),
+            units=Sum(_units_expr()), students=Count("pk"), first=Count("pk", filter=Q(rank=1))
         )
         .order_by()
     )
@@ -318,7 +319,7 @@ def _totals(rows) -> Gap:
 
 def analyse_gaps(scope, clusters, *, term, school=None, grade=None, today=None) -> GapAnalysis:
     """The gap for every cluster (two queries); `clusters` is the loaded list of clusters."""
-    students = demand_students(scope, term=term, school=school, grade=grade)
+    students = demand_filter(scope, term=term, school=school, grade=grade, prefix="student__")
     acc = _aggregate(students, term_opportunities(scope, term, today=today), "cluster_id")
     rows = []
     for cluster in clusters:
@@ -329,60 +330,95 @@ def analyse_gaps(scope, clusters, *, term, school=None, grade=None, today=None) 
     return GapAnalysis(term=term, rows=rows, totals=_totals(rows))
 
 
-def analyse_subclusters(scope, cluster, *, term, school=None, grade=None, today=None) -> list[Gap]:
-    """The same figures per sub-cluster of one cluster (interests and seats naming one)."""
-    students = demand_students(scope, term=term, school=school, grade=grade)
+def analyse_cluster(
+    scope, cluster, *, term, school=None, grade=None, today=None
+) -> tuple[Gap, list[Gap]]:
+    """One cluster's gap (with suggestions) and the same figures per sub-cluster, from one
+    pair of queries keyed by sub-cluster; the cluster's figures merge its sub-clusters' groups.
+
+    A sub-cluster row counts the interests and seats that name it; those naming none are
+    shown as their own row.
+    """
+    students = demand_filter(scope, term=term, school=school, grade=grade, prefix="student__")
     acc = _aggregate(
         students,
         term_opportunities(scope, term, today=today).filter(cluster=cluster),
         "subcluster_id",
         interests=Q(cluster=cluster),
     )
-    subclusters = list(cluster.subclusters.all())
-    rows = [_gap(sub.pk, sub.name, acc.get(sub.pk, _Acc())) for sub in subclusters]
+    whole = _Acc()
+    for part in acc.values():
+        for group, units in part.demand.items():
+            whole.demand[group] += units
+        for pattern, seats in part.supply.items():
+            whole.supply[pattern] += seats
+        whole.students += part.students
+        whole.first_choice += part.first_choice
+        whole.seats += part.seats
+        whole.pending += part.pending
+        whole.in_district += part.in_district
+    gap = _gap(cluster.pk, cluster.name, whole)
+    gap.cluster = cluster
+    _suggest(gap, cluster.slug, scope.district_school_count)
+    rows = [_gap(sub.pk, sub.name, acc.get(sub.pk, _Acc())) for sub in cluster.subclusters.all()]
     general = acc.get(None)
     if general is not None and (general.demand or general.seats or general.pending):
         rows.append(_gap(None, "No sub-cluster named", general))
-    return rows
+    return gap, rows
 
 
 # ---------------------------------------------------------------------------------------------
 # Drill-downs
 
 
-def unmet_students(scope, cluster, *, term, school=None, grade=None, today=None):
-    """Students interested in the cluster who hold no placement in it this term.
+def unmet_interests(scope, cluster, *, term, school=None, grade=None, today=None):
+    """Interests in the cluster of students who hold no placement in it this term.
 
-    `best_rank` is their highest rank for the cluster; `has_fitting_seat` says whether any
-    published seat in the cluster fits their days and grade (if not, the cluster needs seats
-    on other days or for their grade, not just more seats).
+    One row per student (their best-ranked interest in the cluster), with the student and
+    school joined. `has_fitting_seat` says whether any published seat in the cluster fits
+    their days and grade: if not, the cluster needs seats on other days or for their grade,
+    not just more seats.
     """
-    interest = StudentInterest.objects.filter(student=OuterRef("pk"), cluster=cluster)
+    better = StudentInterest.objects.filter(
+        student=OuterRef("student"), cluster=cluster, rank__lt=OuterRef("rank")
+    )
     held = Placement.objects.filter(
-        Q(student=OuterRef("pk"), opportunity__cluster=cluster, status__in=HOLDING_PLACEMENTS)
+        Q(student=OuterRef("student"), opportunity__cluster=cluster, status__in=HOLDING_PLACEMENTS)
         & term_q(term, prefix="opportunity__", today=today)
     )
     fitting = (
         Opportunity.objects.filter(
             Q(district=scope.district, cluster=cluster, status__in=SUPPLY_STATUSES, seats__gt=0)
             & term_q(term, today=today),
-            min_grade__lte=OuterRef("grade"),
+            min_grade__lte=OuterRef("student__grade"),
         )
         .annotate(
             common=ExpressionWrapper(
-                F("weekdays").bitand(OuterRef("availability")), output_field=IntegerField()
+                F("weekdays").bitand(OuterRef("student__availability")), output_field=IntegerField()
             )
         )
         .filter(common=F("weekdays"))
     )
     return (
-        demand_students(scope, term=term, school=school, grade=grade)
-        .annotate(best_rank=Subquery(interest.order_by("rank").values("rank")[:1]))
-        .filter(best_rank__isnull=False)
+        StudentInterest.objects.filter(
+            demand_filter(scope, term=term, school=school, grade=grade, prefix="student__"),
+            cluster=cluster,
+        )
+        .exclude(Exists(better))
         .exclude(Exists(held))
         .annotate(has_fitting_seat=Exists(fitting))
-        .select_related("school")
-        .order_by("best_rank", "last_name", "first_name", "pk")
+        .select_related("student__school")
+        # Only the columns the page shows: the sort over every interested student stays in memory.
+        .only(
+            "rank",
+            "student__first_name",
+            "student__last_name",
+            "student__preferred_name",
+            "student__grade",
+            "student__availability",
+            "student__school__name",
+        )
+        .order_by("rank", "student__last_name", "student__first_name", "student_id")
     )
 
 

@@ -7,9 +7,11 @@ gets a 404 (existence is not disclosed), as everywhere in Trellis.
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.http import Http404
 
 from trellis.accounts.models import Role
+from trellis.core.tenancy import _prefixed, scoped_q
 from trellis.districts.models import School
 
 READ_ROLES = {Role.DISTRICT_ADMIN, Role.COORDINATOR, Role.COUNSELOR}
@@ -29,6 +31,13 @@ class InsightsScope:
     @property
     def school_ids(self) -> set[int]:
         return {s.pk for s in self.schools}
+
+    def student_q(self, prefix: str = "") -> Q:
+        """Students.for_user() as a Q through a relation, so aggregates join instead of IN (…).
+
+        Same rule as Student.objects.for_user(user) (core.tenancy), narrowed to this district.
+        """
+        return _prefixed(scoped_q(self.user, "student") & Q(district=self.district), prefix)
 
     def school(self, pk) -> School | None:
         """A school the user may filter by, or None; an id outside the scope is treated as absent."""

@@ -191,23 +191,18 @@ def gap_cluster(request, slug):
     cluster = next((c for c in view.clusters if c.slug == slug), None)
     if cluster is None:
         raise Http404("No such cluster.")
-    students = gaps.unmet_students(
+    interests = gaps.unmet_interests(
         view.scope, cluster, term=view.term, school=view.school, grade=view.grade, today=view.today
     )
-    context = view.context(cluster=cluster, page_obj=paginate(request, students))
+    context = view.context(cluster=cluster, page_obj=paginate(request, interests))
     if request.htmx and request.htmx.target == "results":
         return render_list(request, "insights/gap_cluster.html", context)
-    analysis = view.analysis()
+    gap, subclusters = gaps.analyse_cluster(
+        view.scope, cluster, term=view.term, school=view.school, grade=view.grade, today=view.today
+    )
     context.update(
-        gap=next(row for row in analysis.rows if row.key == cluster.pk),
-        subclusters=gaps.analyse_subclusters(
-            view.scope,
-            cluster,
-            term=view.term,
-            school=view.school,
-            grade=view.grade,
-            today=view.today,
-        ),
+        gap=gap,
+        subclusters=subclusters,
         oversubscribed=gaps.oversubscribed_opportunities(
             view.scope, cluster, term=view.term, today=view.today
         ),

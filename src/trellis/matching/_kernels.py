@@ -121,8 +121,9 @@ def find_duplicate_choice(ptr, opp, n_opp):  # pragma: no cover - compiled
 def find_priority_tie(opp, pri, n_opp):  # pragma: no cover - compiled
     """First pair of positions where two students share a key at one opportunity.
 
-    Bucket positions by opportunity (counting sort), then sort each bucket's keys in a
-    scratch buffer the size of the largest bucket: O(L log bucket) time, O(L) int32 memory.
+    Scatter the keys into per-opportunity buckets (one sequential counting-sort pass), then
+    look for a repeat in each bucket with a small open-addressing hash set, sized to the
+    bucket and reused via stamps so it is never cleared: O(L) time, one int64 per choice.
     """
     n_choices = opp.shape[0]
     start = np.zeros(n_opp + 1, dtype=np.int64)
@@ -134,32 +135,42 @@ def find_priority_tie(opp, pri, n_opp):  # pragma: no cover - compiled
             biggest = start[m + 1]
         start[m + 1] += start[m]
     fill = start[:-1].copy()
-    order = np.empty(n_choices, dtype=np.int32)
+    keys = np.empty(n_choices, dtype=np.int64)
     for p in range(n_choices):
         m = opp[p]
-        order[fill[m]] = p
+        keys[fill[m]] = pri[p]
         fill[m] += 1
-    scratch = np.empty(biggest, dtype=np.int64)
+    bits = 1
+    while (1 << bits) < 2 * biggest:
+        bits += 1
+    table = np.empty(1 << bits, dtype=np.int64)
+    stamp = np.full(1 << bits, -1, dtype=np.int64)
+    golden = np.uint64(0x9E3779B97F4A7C15)
     for m in range(n_opp):
         lo = start[m]
         k = start[m + 1] - lo
         if k < 2:
             continue
-        for j in range(k):
-            scratch[j] = pri[order[lo + j]]
-        keys = scratch[:k]
-        keys.sort()
-        for j in range(1, k):
-            if keys[j] == keys[j - 1]:
-                v = keys[j]
-                first = -1
-                for t in range(k):
-                    p = order[lo + t]
-                    if pri[p] == v:
-                        if first < 0:
-                            first = p
-                        else:
-                            return first, p
+        b = 1
+        while (1 << b) < 2 * k:
+            b += 1
+        mask = (1 << b) - 1
+        shift = np.uint64(64 - b)
+        for j in range(lo, lo + k):
+            v = keys[j]
+            h = np.int64((np.uint64(v) * golden) >> shift)
+            while stamp[h] == m:
+                if table[h] == v:
+                    first = -1
+                    for p in range(n_choices):
+                        if opp[p] == m and pri[p] == v:
+                            if first < 0:
+                                first = p
+                            else:
+                                return first, p
+                h = (h + 1) & mask
+            stamp[h] = m
+            table[h] = v
     return -1, -1
 
 

@@ -83,6 +83,8 @@ def explain(
     out = []
     for i in range(inst.n_students) if students is None else students:
         i = int(i)
+        if not 0 <= i < inst.n_students:
+            raise ValueError(f"students: {i} is not a student index in [0, {inst.n_students})")
         s = slice(int(ptr[i]), int(ptr[i + 1]))
         opps = inst.pref_opp[s].tolist()
         ranks = inst.pref_rank[s].tolist()

@@ -1,5 +1,6 @@
 """Career clusters (2024 framework) and the catalog of opportunities partners offer."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
@@ -47,6 +48,10 @@ class OpportunityKind(models.TextChoices):
     CLINICAL = "clinical", "Clinical experience"
     PRE_APPRENTICESHIP = "pre_apprenticeship", "Pre-apprenticeship"
     VIRTUAL = "virtual", "Virtual experience"
+
+
+class IllegalStatusChange(ValidationError):
+    """An opportunity status move the approval workflow does not allow."""
 
 
 class OpportunityQuerySet(models.QuerySet):
@@ -116,6 +121,27 @@ class Opportunity(models.Model):
 
     def __str__(self):
         return self.title
+
+    # Drafts go to a coordinator before students see them; a returned draft goes back to the partner.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.PENDING},
+        Status.PENDING: {Status.PUBLISHED, Status.DRAFT},
+        Status.PUBLISHED: {Status.CLOSED},
+        Status.CLOSED: set(),
+    }
+
+    def can_transition_to(self, new_status) -> bool:
+        return new_status in self.TRANSITIONS[self.Status(self.status)]
+
+    def transition_to(self, new_status):
+        """The one way the status changes: refuses a move the approval workflow does not allow."""
+        new_status = self.Status(new_status)
+        if not self.can_transition_to(new_status):
+            raise IllegalStatusChange(
+                f"This opportunity is {self.get_status_display().lower()}; "
+                f"it cannot become {new_status.label.lower()}."
+            )
+        self.status = new_status
 
     @property
     def is_virtual(self) -> bool:

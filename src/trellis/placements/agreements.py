@@ -424,7 +424,7 @@ def sign_agreement(*, agreement, role, typed_name, actor=None, guardian_link=Non
     signer holds that role, and the typed name matches theirs (case and spacing aside).
     """
     agreement = (
-        Agreement.objects.select_for_update()
+        Agreement.objects.select_for_update(of=("self",))
         .select_related(
             "placement__student__school", "placement__mentor__user", "placement__district"
         )

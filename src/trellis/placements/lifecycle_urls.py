@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from trellis.placements import lifecycle_district_views as district_views
 from trellis.placements import lifecycle_views as views
 
 app_name = "lifecycle"
@@ -18,7 +19,11 @@ urlpatterns = [
     path("agreements/<int:pk>/", views.agreement_page, name="agreement"),
     path("sign/<str:token>/", views.guardian_sign, name="guardian_sign"),
     path("outcomes/new/", views.outcome, name="outcome"),
-    path("partners/<int:pk>/relationship/", views.relationship, name="relationship"),
-    path("agreement-texts/", views.agreement_texts, name="agreement_texts"),
-    path("agreement-texts/<str:kind>/", views.agreement_text_edit, name="agreement_text_edit"),
+    path("partners/<int:pk>/relationship/", district_views.relationship, name="relationship"),
+    path("agreement-texts/", district_views.agreement_texts, name="agreement_texts"),
+    path(
+        "agreement-texts/<str:kind>/",
+        district_views.agreement_text_edit,
+        name="agreement_text_edit",
+    ),
 ]

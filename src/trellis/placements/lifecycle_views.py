@@ -9,35 +9,28 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
-from trellis.accounts.models import Role
 from trellis.core.lists import apply_filters, render_list
 from trellis.core.pagination import PER_PAGE, paginate
 from trellis.core.tenancy import get_for_user
-from trellis.districts.models import School, SchoolYear, Term
+from trellis.districts.models import School, Term
 from trellis.opportunities.models import Opportunity
-from trellis.partners.models import Mentor, Partner
+from trellis.partners.models import Partner
 from trellis.placements import services
 from trellis.placements.agreements import (
-    DEFAULT_TEXTS,
-    PLACEHOLDERS,
-    AgreementText,
     SigningRefused,
     missing_signatures,
     read_guardian_token,
-    reset_agreement_text,
-    set_agreement_text,
     sign_agreement,
     signable_roles,
 )
 from trellis.placements.forms import (
-    AgreementTextForm,
     BoardFilterForm,
     GuardianSignForm,
     OutcomeForm,
@@ -52,13 +45,11 @@ from trellis.placements.lifecycle_permissions import (
     managed_placements_q,
     managed_students_q,
     manager_districts,
-    manager_memberships,
     require_manager,
 )
 from trellis.placements.models import (
     Agreement,
     Application,
-    Evaluation,
     Outcome,
     Placement,
     SignerRole,
@@ -78,7 +69,7 @@ def _client_ip(request):
     return request.META.get("REMOTE_ADDR") or None
 
 
-def _posted(request):
+def posted_data(request):
     """The POST data on a POST (even an empty one, so its errors show), else None."""
     return request.POST if request.method == "POST" else None
 
@@ -249,7 +240,7 @@ def propose(request):
         or getattr(application, "opportunity_id", None),
     }
     form = ProposeForm(
-        _posted(request), initial=initial, students=students, opportunities=opportunities
+        posted_data(request), initial=initial, students=students, opportunities=opportunities
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -360,7 +351,7 @@ def withdraw(request, pk):
             request, f"A {placement.get_status_display().lower()} placement cannot be withdrawn."
         )
         return redirect("lifecycle:placement", placement.pk)
-    form = WithdrawForm(_posted(request))
+    form = WithdrawForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -442,7 +433,7 @@ def agreement_page(request, pk):
     agreement = get_agreement_for_user(request.user, pk)
     roles = signable_roles(request.user, agreement)
     form = SignForm(
-        _posted(request), roles=roles, initial={"role": roles[0] if roles else None}
+        posted_data(request), roles=roles, initial={"role": roles[0] if roles else None}
     )
     if request.method == "POST":
         if not roles:
@@ -517,7 +508,7 @@ def guardian_sign(request, token):
             {"reason": "closed"},
             status=410,
         )
-    form = GuardianSignForm(_posted(request))
+    form = GuardianSignForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             signature = sign_agreement(
@@ -562,7 +553,7 @@ def outcome(request):
         )
     placements = student.placements.select_related("opportunity__partner")
     form = OutcomeForm(
-        _posted(request),
+        posted_data(request),
         partners=Partner.objects.filter(district_id=student.district_id),
         placements=placements,
         initial={
@@ -601,215 +592,5 @@ def outcome(request):
             "student": student,
             "placement": placement,
             "outcomes": student.outcomes.select_related("partner"),
-        },
-    )
-
-
-# --- Partner relationship ------------------------------------------------------------------
-
-
-@login_required
-def relationship(request, pk):
-    """A partner's record with the district: hosting by year, completions, withdrawals and why,
-    evaluations, mentors, whether they would host again, and hires — over placements in the
-    viewer's scope (a school coordinator sees their school's history with the partner)."""
-    user = request.user
-    require_manager(user)
-    partners = (
-        Partner.objects.all()
-        if user.is_superuser
-        else Partner.objects.filter(district_id__in=manager_districts(user))
-    )
-    partner = get_object_or_404(partners, pk=pk)
-    placements = Placement.objects.filter(
-        managed_placements_q(user), opportunity__partner=partner
-    ).order_by()
-    year = SchoolYear.objects.filter(
-        district=OuterRef("district"),
-        start_date__lte=OuterRef("start_date"),
-        end_date__gte=OuterRef("start_date"),
-    ).values("name")[:1]
-    by_year = sorted(
-        placements.annotate(year=Subquery(year))
-        .values("year")
-        .annotate(
-            hosted=Count("pk"),
-            completed=Count("pk", filter=Q(status=Status.COMPLETED)),
-            withdrawn=Count("pk", filter=Q(status=Status.WITHDRAWN)),
-            current=Count("pk", filter=Q(status__in=Placement.OPEN_STATUSES)),
-        ),
-        key=lambda r: r["year"] or "",
-        reverse=True,
-    )
-    totals = placements.aggregate(
-        hosted=Count("pk"),
-        completed=Count("pk", filter=Q(status=Status.COMPLETED)),
-        withdrawn=Count("pk", filter=Q(status=Status.WITHDRAWN)),
-        withdrawn_by_partner=Count(
-            "pk",
-            filter=Q(status=Status.WITHDRAWN, withdrawal_initiator=Placement.Initiator.PARTNER),
-        ),
-        not_in_good_standing=Count(
-            "pk", filter=Q(status=Status.WITHDRAWN, partner_in_good_standing=False)
-        ),
-    )
-    reasons = (
-        placements.filter(status=Status.WITHDRAWN)
-        .values("withdrawal_reason", "withdrawal_initiator")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "withdrawal_reason")
-    )
-    reason_labels = dict(Placement.WithdrawalReason.choices)
-    initiator_labels = dict(Placement.Initiator.choices)
-    reasons = [
-        {
-            **r,
-            "reason_label": reason_labels.get(r["withdrawal_reason"], "—"),
-            "initiator_label": initiator_labels.get(r["withdrawal_initiator"], "—"),
-        }
-        for r in reasons
-    ]
-    withdrawals = (
-        placements.filter(status=Status.WITHDRAWN)
-        .select_related("student", "opportunity")
-        .order_by("-withdrawn_at")[:20]
-    )
-    evaluations = Evaluation.objects.filter(placement__in=placements.values("pk"))
-    evaluation_summary = evaluations.aggregate(
-        mean=Avg("mean_score"),
-        count=Count("pk"),
-        midpoint=Avg("mean_score", filter=Q(kind=Evaluation.Kind.MIDPOINT)),
-        final=Avg("mean_score", filter=Q(kind=Evaluation.Kind.FINAL)),
-    )
-    finals = evaluations.filter(kind=Evaluation.Kind.FINAL, would_host_again__isnull=False)
-    host_again = finals.aggregate(
-        yes=Count("pk", filter=Q(would_host_again=True)),
-        no=Count("pk", filter=Q(would_host_again=False)),
-    )
-    latest_finals = finals.select_related("mentor__user", "placement__opportunity").order_by(
-        "-submitted_at"
-    )[:10]
-    mentor_placements = (
-        placements.filter(mentor=OuterRef("pk"))
-        .values("mentor")
-        .annotate(c=Count("pk"))
-        .values("c")
-    )
-    mentor_mean = (
-        evaluations.filter(mentor=OuterRef("pk"))
-        .order_by()
-        .values("mentor")
-        .annotate(a=Avg("mean_score"))
-        .values("a")
-    )
-    mentors = (
-        Mentor.objects.filter(partner=partner)
-        .select_related("user")
-        .annotate(hosted=Subquery(mentor_placements), mean_score=Subquery(mentor_mean))
-    )
-    outcomes = Outcome.objects.filter(
-        partner=partner, student__in=Student.objects.filter(managed_students_q(user))
-    )
-    outcome_counts = outcomes.aggregate(
-        offers=Count("pk", filter=Q(kind=Outcome.Kind.JOB_OFFER)),
-        hires=Count("pk", filter=Q(kind=Outcome.Kind.HIRED)),
-    )
-    latest_withdrawal = withdrawals[0] if withdrawals else None
-    return render(
-        request,
-        "placements/lifecycle/relationship.html",
-        {
-            "partner": partner,
-            "by_year": by_year,
-            "totals": totals,
-            "reasons": reasons,
-            "withdrawals": withdrawals,
-            "evaluation_summary": evaluation_summary,
-            "host_again": host_again,
-            "latest_finals": latest_finals,
-            "mentors": mentors,
-            "outcomes": outcomes.select_related("student", "placement__opportunity").order_by(
-                "-date"
-            )[:50],
-            "outcome_counts": outcome_counts,
-            "in_good_standing": latest_withdrawal is None
-            or latest_withdrawal.partner_in_good_standing,
-            "latest_withdrawal": latest_withdrawal,
-            "school_scoped": not user.is_superuser
-            and all(not m.is_district_wide for m in manager_memberships(user)),
-        },
-    )
-
-
-# --- District agreement texts ---------------------------------------------------------------
-
-
-def _text_districts(user):
-    """District administrators and district-wide coordinators set their district's wording."""
-    districts = {
-        m.district_id
-        for m in user.get_memberships()
-        if m.role == Role.DISTRICT_ADMIN or (m.role == Role.COORDINATOR and m.school_id is None)
-    }
-    if not districts:
-        raise Http404("Not found.")
-    return sorted(districts)
-
-
-@login_required
-def agreement_texts(request):
-    district_id = _text_districts(request.user)[0]
-    own = {t.kind: t for t in AgreementText.objects.filter(district_id=district_id)}
-    rows = [
-        {
-            "kind": kind,
-            "label": kind.label,
-            "title": own[kind].title if kind in own else default[0],
-            "custom": kind in own,
-            "updated_at": own[kind].updated_at if kind in own else None,
-        }
-        for kind, default in DEFAULT_TEXTS.items()
-    ]
-    return render(request, "placements/lifecycle/agreement_texts.html", {"rows": rows})
-
-
-@login_required
-def agreement_text_edit(request, kind):
-    district_id = _text_districts(request.user)[0]
-    if kind not in Agreement.Kind.values:
-        raise Http404("No such agreement.")
-    kind = Agreement.Kind(kind)
-    instance = AgreementText.objects.filter(district_id=district_id, kind=kind).first()
-    if request.method == "POST" and request.POST.get("reset"):
-        if instance is not None:
-            reset_agreement_text(instance, actor=request.user)
-            messages.success(request, f"The {kind.label.lower()} uses the default text again.")
-        return redirect("lifecycle:agreement_texts")
-    default_title, default_body = DEFAULT_TEXTS[kind]
-    form = AgreementTextForm(
-        _posted(request),
-        instance=instance,
-        initial=None if instance else {"title": default_title, "body": default_body},
-    )
-    if request.method == "POST" and form.is_valid():
-        set_agreement_text(
-            district_id=district_id,
-            kind=kind,
-            title=form.cleaned_data["title"],
-            body=form.cleaned_data["body"],
-            actor=request.user,
-        )
-        messages.success(
-            request, f"Saved the {kind.label.lower()}. Placements confirmed from now on use it."
-        )
-        return redirect("lifecycle:agreement_texts")
-    return render(
-        request,
-        "placements/lifecycle/agreement_text_edit.html",
-        {
-            "form": form,
-            "kind": kind,
-            "custom": instance is not None,
-            "placeholders": PLACEHOLDERS,
         },
     )

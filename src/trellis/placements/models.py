@@ -332,5 +332,5 @@ class Concern(models.Model):
         return f"Concern about {self.placement}"
 
 
-from trellis.placements.rounds import MatchRound, MatchRun, RoundRanking  # noqa: E402,F401
 from trellis.placements.agreements import AgreementText  # noqa: E402,F401
+from trellis.placements.rounds import MatchRound, MatchRun, RoundRanking  # noqa: E402,F401

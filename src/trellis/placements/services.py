@@ -173,6 +173,22 @@ def _require_manager(actor, placement):
         raise PermissionDenied("Only the student's coordinator can change this placement.")
 
 
+def _partner_accepts(actor, *, student, opportunity, application) -> bool:
+    """A partner administrator proposes a placement by accepting a student's application to
+    one of its own opportunities (partners/services.accept_application); nothing else."""
+    return (
+        application is not None
+        and application.student_id == student.pk
+        and application.opportunity_id == opportunity.pk
+        and any(
+            m.role == Role.PARTNER_ADMIN
+            and m.partner_id == opportunity.partner_id
+            and m.district_id == opportunity.district_id
+            for m in actor.get_memberships()
+        )
+    )
+
+
 def _lock(placement):
     """Re-read the row under a write lock so two clicks cannot both move it."""
     return (
@@ -201,10 +217,13 @@ def _drop_future_sessions(placement):
 @transaction.atomic
 def create_placement(*, student, opportunity, actor, application=None):
     """Propose a placement; refused without a free seat, for a duplicate, or an ineligible student."""
-    if not can_manage_student(actor, student):
+    if not (
+        can_manage_student(actor, student)
+        or _partner_accepts(actor, student=student, opportunity=opportunity, application=application)
+    ):
         raise PermissionDenied("Only the student's coordinator can propose a placement.")
     opportunity = (
-        Opportunity.objects.select_for_update()
+        Opportunity.objects.select_for_update(of=("self",))
         .select_related("partner", "mentor")
         .get(pk=opportunity.pk)
     )

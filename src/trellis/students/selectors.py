@@ -48,3 +48,17 @@ def sees_full_record(user, student) -> bool:
     if Role.GUARDIAN in user.roles():
         return GuardianLink.objects.filter(student=student, guardian_user=user).exists()
     return False
+
+
+def own_student(user) -> Student | None:
+    """The signed-in student's own active record (with a student membership in its district)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    districts = {m.district_id for m in user.get_memberships() if m.role == Role.STUDENT}
+    if not districts:
+        return None
+    return (
+        Student.objects.select_related("school", "district")
+        .filter(user=user, district_id__in=districts, is_active=True)
+        .first()
+    )

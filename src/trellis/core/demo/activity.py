@@ -10,7 +10,7 @@ from decimal import Decimal
 from trellis.core.demo import data
 from trellis.core.demo.calendar import EARLY_RELEASE_TIME
 from trellis.core.demo.catalog import Opp
-from trellis.core.demo.context import TODAY, Ctx, at
+from trellis.core.demo.context import NOW, TODAY, Ctx, at
 from trellis.core.demo.people import Students
 from trellis.hours.models import HourLog, Session
 from trellis.placements.models import (
@@ -59,8 +59,9 @@ def is_minor(st: Students, i: int, day: dt.date) -> bool:
     return st.age_on(i, day) < 18
 
 
-def pick_students(ctx: Ctx, st: Students, opp: Opp, count: int, busy: bytearray | None,
-                  exclude=()) -> list[int]:
+def pick_students(
+    ctx: Ctx, st: Students, opp: Opp, count: int, busy: bytearray | None, exclude=()
+) -> list[int]:
     """Current students who fit the opportunity, mostly from those interested in its cluster."""
     rng = ctx.rng
     pool = st.pools.get(opp.cluster) or []
@@ -69,7 +70,11 @@ def pick_students(ctx: Ctx, st: Students, opp: Opp, count: int, busy: bytearray 
     for _ in range(count * 15 + 30):
         if len(chosen) >= count:
             break
-        i = pool[rng.randrange(len(pool))] if pool and rng.random() < 0.8 else rng.randrange(st.n_current)
+        i = (
+            pool[rng.randrange(len(pool))]
+            if pool and rng.random() < 0.8
+            else rng.randrange(st.n_current)
+        )
         if i == 0 or (busy is not None and busy[i]) or i in chosen or i in exclude:
             continue  # index 0 is the demo student, placed by hand
         if st.grade[i] < opp.min_grade or st.age_on(i, opp.start) < opp.min_age:
@@ -84,17 +89,43 @@ def pick_students(ctx: Ctx, st: Students, opp: Opp, count: int, busy: bytearray 
     return chosen
 
 
-def add_application(ctx: Ctx, st: Students, i: int, opp: Opp, status: str, created: dt.datetime,
-                    decided: dt.datetime | None = None, interview_rank=None, note: str = "") -> int:
+def add_application(
+    ctx: Ctx,
+    st: Students,
+    i: int,
+    opp: Opp,
+    status: str,
+    created: dt.datetime,
+    decided: dt.datetime | None = None,
+    interview_rank=None,
+    note: str = "",
+) -> int:
     statement = ctx.rng.choice(STATEMENTS).format(
-        role=opp.title.lower(), program=data.CTE_PROGRAMS[opp.cluster], relative=ctx.rng.choice(["aunt", "uncle", "mother", "father", "cousin"]),
+        role=opp.title.lower(),
+        program=data.CTE_PROGRAMS[opp.cluster],
+        relative=ctx.rng.choice(["aunt", "uncle", "mother", "father", "cousin"]),
     )
-    return ctx.t(Application).add(st.ids[i], opp.id, statement, status, interview_rank, note, created, decided)
+    if decided is not None:
+        decided = min(decided, NOW - dt.timedelta(hours=1))
+        created = min(created, decided - dt.timedelta(hours=1))
+    return ctx.t(Application).add(
+        st.ids[i], opp.id, statement, status, interview_rank, note, created, decided
+    )
 
 
-def add_placement(ctx: Ctx, st: Students, i: int, opp: Opp, status: str, *, created: dt.datetime,
-                  application: int | None = None, match_round: int | None = None,
-                  withdrawal: tuple | None = None, withdrawn_on: dt.date | None = None) -> int:
+def add_placement(
+    ctx: Ctx,
+    st: Students,
+    i: int,
+    opp: Opp,
+    status: str,
+    *,
+    created: dt.datetime,
+    application: int | None = None,
+    match_round: int | None = None,
+    withdrawal: tuple | None = None,
+    withdrawn_on: dt.date | None = None,
+) -> int:
     """One placement with the timestamps its status implies (the lifecycle is never skipped).
 
     A withdrawn placement had been confirmed, and started if it was withdrawn after its start;
@@ -104,7 +135,7 @@ def add_placement(ctx: Ctx, st: Students, i: int, opp: Opp, status: str, *, crea
     confirmed = activated = completed = withdrawn = None
     started = status in ("active", "completed") or (status == "withdrawn" and withdrawn_on >= start)
     if status != "proposed":
-        confirmed = min(created + dt.timedelta(days=5), at(start - dt.timedelta(days=1), 12))
+        confirmed = min(created + dt.timedelta(days=5), at(start - dt.timedelta(days=1), 12), NOW)
     if started:
         activated = at(start, opp.start_time.hour)
     if status == "completed":
@@ -118,8 +149,23 @@ def add_placement(ctx: Ctx, st: Students, i: int, opp: Opp, status: str, *, crea
         end = max(start, min(end, withdrawn_on))
     slag = opp.hazardous and is_minor(st, i, start) and status != "proposed"
     return ctx.t(Placement).add(
-        ctx.district_id, st.ids[i], opp.id, opp.mentor.id, application, match_round, status, start, end,
-        created, confirmed, activated, completed, withdrawn, withdrawn_by, *fields, slag,
+        ctx.district_id,
+        st.ids[i],
+        opp.id,
+        opp.mentor.id,
+        application,
+        match_round,
+        status,
+        start,
+        end,
+        created,
+        confirmed,
+        activated,
+        completed,
+        withdrawn,
+        withdrawn_by,
+        *fields,
+        slag,
     )
 
 
@@ -138,21 +184,31 @@ def agreement_body(ctx: Ctx, st: Students, i: int, opp: Opp, kind: str) -> tuple
         f"Dates: {_long(opp.start)} to {_long(opp.end)}. Mentor: {opp.mentor.name}.",
     ]
     if kind == "training_agreement":
-        lines.append("The host provides a safe workplace and supervision by the named mentor; the student "
-                     "follows workplace rules and reports hours truthfully; the school awards credit for "
-                     "approved hours and visits the worksite. Any party may end the placement by telling "
-                     "the coordinator.")
+        lines.append(
+            "The host provides a safe workplace and supervision by the named mentor; the student "
+            "follows workplace rules and reports hours truthfully; the school awards credit for "
+            "approved hours and visits the worksite. Any party may end the placement by telling "
+            "the coordinator."
+        )
     elif kind == "training_plan":
         tasks = data.HOUR_DESCRIPTIONS[opp.cluster]
-        lines.append("Objectives: " + "; ".join(t.lower() for t in tasks[:3]) + ". Evaluated at midpoint and end "
-                     "on attendance, communication, teamwork, initiative and quality of work.")
+        lines.append(
+            "Objectives: "
+            + "; ".join(t.lower() for t in tasks[:3])
+            + ". Evaluated at midpoint and end "
+            "on attendance, communication, teamwork, initiative and quality of work."
+        )
     elif kind == "parental_consent":
-        lines.append(f"I consent to {student} taking part, to the schedule above, and to the transportation "
-                     "plan agreed with the school.")
+        lines.append(
+            f"I consent to {student} taking part, to the schedule above, and to the transportation "
+            "plan agreed with the school."
+        )
     else:
-        lines.append("The student works under direct supervision, receives safety instruction first, and "
-                     "operates hazardous equipment only intermittently and for short periods, as 29 CFR "
-                     "570.50 allows for student-learners.")
+        lines.append(
+            "The student works under direct supervision, receives safety instruction first, and "
+            "operates hazardous equipment only intermittently and for short periods, as 29 CFR "
+            "570.50 allows for student-learners."
+        )
     return head, "\n".join(lines)
 
 
@@ -160,8 +216,16 @@ def _long(day: dt.date) -> str:
     return f"{day:%B} {day.day}, {day.year}"
 
 
-def add_agreements(ctx: Ctx, st: Students, i: int, placement: int, opp: Opp, *, signed_share: float,
-                   created: dt.datetime) -> None:
+def add_agreements(
+    ctx: Ctx,
+    st: Students,
+    i: int,
+    placement: int,
+    opp: Opp,
+    *,
+    signed_share: float,
+    created: dt.datetime,
+) -> None:
     """Agreements the placement needs, each signed by its parties (all of them once it starts)."""
     rng = ctx.rng
     minor = is_minor(st, i, opp.start)
@@ -171,7 +235,11 @@ def add_agreements(ctx: Ctx, st: Students, i: int, placement: int, opp: Opp, *, 
         kinds.append("student_learner")
     guardian = st.guardians[i][0]
     coordinator = ctx.schools[st.school[i]].coordinator_user
-    with_guardian = ["student", "guardian", "mentor", "coordinator"] if minor else ["student", "mentor", "coordinator"]
+    with_guardian = (
+        ["student", "guardian", "mentor", "coordinator"]
+        if minor
+        else ["student", "mentor", "coordinator"]
+    )
     signers_of = {
         "training_agreement": with_guardian,
         "training_plan": ["student", "mentor", "coordinator"],
@@ -187,6 +255,8 @@ def add_agreements(ctx: Ctx, st: Students, i: int, placement: int, opp: Opp, *, 
             if signed_share < 1 and rng.random() > signed_share:
                 continue
             signed = created + dt.timedelta(hours=5 + 19 * k + rng.randrange(48))
+            if signed >= NOW:
+                continue  # not signed yet
             if role == "student":
                 who, name, link = st.user_id[i], st.name(i), None
             elif role == "guardian":
@@ -218,8 +288,17 @@ def add_sessions(ctx: Ctx, placement: int, opp: Opp, dates: list[dt.date]) -> di
     return out
 
 
-def add_logs(ctx: Ctx, placement: int, opp: Opp, dates: list[dt.date], *, sessions: dict | None = None,
-             attendance: float = 0.92, target: float | None = None, settled: bool = False) -> float:
+def add_logs(
+    ctx: Ctx,
+    placement: int,
+    opp: Opp,
+    dates: list[dt.date],
+    *,
+    sessions: dict | None = None,
+    attendance: float = 0.92,
+    target: float | None = None,
+    settled: bool = False,
+) -> float:
     """Hour logs for the dates worked; returns the hours logged.
 
     Logs older than two weeks were decided (a few returned for changes); newer ones wait for
@@ -228,7 +307,8 @@ def add_logs(ctx: Ctx, placement: int, opp: Opp, dates: list[dt.date], *, sessio
     32-bit draw and slices it: attendance, length, minutes, approval path, task.
     """
     getrandbits = ctx.rng.getrandbits
-    add = ctx.t(HourLog).add
+    table = ctx.t(HourLog)
+    rows = []
     tasks = data.HOUR_DESCRIPTIONS[opp.cluster]
     n_tasks = len(tasks)
     mentor_user = opp.mentor.user_id
@@ -270,23 +350,52 @@ def add_logs(ctx: Ctx, placement: int, opp: Opp, dates: list[dt.date], *, sessio
                 row = ("approved", mentor_user, "", decided, "")
         else:
             row = ("submitted", None, "", None, "")
-        add(placement, session_id, day, start, end, hours_decimal(hours), tasks[(r >> 26) % n_tasks], *row, created)
+        rows.append(
+            (
+                placement,
+                session_id,
+                day,
+                start,
+                end,
+                hours_decimal(hours),
+                tasks[(r >> 26) % n_tasks],
+                *row,
+                created,
+            )
+        )
+    table.extend(rows)
     return total
 
 
-def add_evaluation(ctx: Ctx, placement: int, opp: Opp, kind: str, when: dt.date, ability: float) -> None:
+def add_evaluation(
+    ctx: Ctx, placement: int, opp: Opp, kind: str, when: dt.date, ability: float
+) -> None:
     rng = ctx.rng
+    when = min(when, TODAY - dt.timedelta(days=1))
     r = rng.getrandbits(40)
     # Per-criterion noise in [-0.75, 0.75] around the student's level, from one draw.
-    scores = {key: min(4, max(1, round(ability + ((r >> 8 * k) & 255) / 170 - 0.75)))
-              for k, key in enumerate(RUBRIC_KEYS)}
+    scores = {
+        key: min(4, max(1, round(ability + ((r >> 8 * k) & 255) / 170 - 0.75)))
+        for k, key in enumerate(RUBRIC_KEYS)
+    }
     mean = (Decimal(sum(scores.values())) / len(scores)).quantize(Decimal("0.01"))
-    ctx.t(Evaluation).add(placement, opp.mentor.id, kind, scores, mean, rng.choice(data.EVALUATION_COMMENTS),
-                          rng.random() < 0.9 if kind == "final" else None, at(when, 16, 15 * rng.randrange(4)))
+    ctx.t(Evaluation).add(
+        placement,
+        opp.mentor.id,
+        kind,
+        scores,
+        mean,
+        rng.choice(data.EVALUATION_COMMENTS),
+        rng.random() < 0.9 if kind == "final" else None,
+        at(when, 16, 15 * rng.randrange(4)),
+    )
 
 
-def add_reflection(ctx: Ctx, placement: int, opp: Opp, when: dt.date, fit: str | None = None) -> str:
+def add_reflection(
+    ctx: Ctx, placement: int, opp: Opp, when: dt.date, fit: str | None = None
+) -> str:
     rng = ctx.rng
+    when = min(when, TODAY - dt.timedelta(days=1))
     fit = fit or rng.choices(list(FIT_WEIGHTS), weights=list(FIT_WEIGHTS.values()))[0]
     role = opp.title.split(": ")[-1].split(" (")[0].lower()
     text = rng.choice(data.REFLECTIONS[fit]).format(partner=opp.partner.name, role=role)
@@ -300,7 +409,11 @@ def ability(ctx: Ctx) -> float:
 
 def build_current(ctx: Ctx, st: Students, opps: list[Opp]) -> None:
     """This year so far: finished job shadows, fall placements under way, spring applications."""
-    busy = {"fall": bytearray(len(st.ids)), "shadow": bytearray(len(st.ids)), "spring": bytearray(len(st.ids))}
+    busy = {
+        "fall": bytearray(len(st.ids)),
+        "shadow": bytearray(len(st.ids)),
+        "spring": bytearray(len(st.ids)),
+    }
     skip = ctx.current.plan.no_school
     hospital_fall, hospital_clinical, it_fall = opps[0], opps[1], opps[4]
     _demo_student(ctx, st, opps, skip, busy)
@@ -339,12 +452,30 @@ def _under_way(ctx: Ctx, st: Students, opp: Opp, skip, busy, *, want: int | None
             else:
                 latest = min((TODAY - opp.start).days - 5, (opp.end - opp.start).days)
                 withdrawn_on = opp.start + dt.timedelta(days=rng.randrange(14, max(15, latest)))
-        placement = add_placement(ctx, st, i, opp, status, created=decided, application=application,
-                                  withdrawal=withdrawal, withdrawn_on=withdrawn_on)
-        add_agreements(ctx, st, i, placement, opp, signed_share=1.0, created=decided + dt.timedelta(days=1))
+        placement = add_placement(
+            ctx,
+            st,
+            i,
+            opp,
+            status,
+            created=decided,
+            application=application,
+            withdrawal=withdrawal,
+            withdrawn_on=withdrawn_on,
+        )
+        add_agreements(
+            ctx, st, i, placement, opp, signed_share=1.0, created=decided + dt.timedelta(days=1)
+        )
         worked = [d for d in dates if withdrawn_on is None or d <= withdrawn_on]
         sessions = add_sessions(ctx, placement, opp, worked)
-        add_logs(ctx, placement, opp, worked, sessions=sessions, attendance=1.0 if opp.track == "shadow" else 0.92)
+        add_logs(
+            ctx,
+            placement,
+            opp,
+            worked,
+            sessions=sessions,
+            attendance=1.0 if opp.track == "shadow" else 0.92,
+        )
         _wrap_up(ctx, placement, opp, status, withdrawal)
     if not full:
         for _ in range(rng.choice([0, 0, 1, 2])):
@@ -355,17 +486,27 @@ def _wrap_up(ctx: Ctx, placement: int, opp: Opp, status: str, withdrawal: tuple 
     rng = ctx.rng
     if status == "completed":
         if opp.track != "shadow":
-            add_evaluation(ctx, placement, opp, "final", opp.end + dt.timedelta(days=2), ability(ctx))
+            add_evaluation(
+                ctx, placement, opp, "final", opp.end + dt.timedelta(days=2), ability(ctx)
+            )
         if rng.random() < 0.8:
             add_reflection(ctx, placement, opp, opp.end + dt.timedelta(days=rng.randrange(1, 6)))
     elif status == "active":
         midpoint = opp.start + (opp.end - opp.start) / 2
         # The demo mentor still has midpoint evaluations to write.
-        if opp.mentor.user_id != ctx.demo.get("mentor") and midpoint < TODAY and rng.random() < 0.75:
-            when = min(midpoint + dt.timedelta(days=rng.randrange(0, 6)), TODAY - dt.timedelta(days=1))
+        if (
+            opp.mentor.user_id != ctx.demo.get("mentor")
+            and midpoint < TODAY
+            and rng.random() < 0.75
+        ):
+            when = min(
+                midpoint + dt.timedelta(days=rng.randrange(0, 6)), TODAY - dt.timedelta(days=1)
+            )
             add_evaluation(ctx, placement, opp, "midpoint", when, ability(ctx))
     elif withdrawal and withdrawal[1] == "not_a_fit":
-        add_reflection(ctx, placement, opp, TODAY - dt.timedelta(days=rng.randrange(3, 20)), fit="not_for_me")
+        add_reflection(
+            ctx, placement, opp, TODAY - dt.timedelta(days=rng.randrange(3, 20)), fit="not_for_me"
+        )
 
 
 def _other_application(ctx: Ctx, st: Students, opp: Opp, *, exclude: list[int]) -> None:
@@ -375,8 +516,16 @@ def _other_application(ctx: Ctx, st: Students, opp: Opp, *, exclude: list[int]) 
         exclude.append(i)
         applied = at(opp.start - dt.timedelta(days=rng.randrange(25, 45)), 17)
         if rng.random() < 0.8:
-            add_application(ctx, st, i, opp, "declined", applied, applied + dt.timedelta(days=10),
-                            note="All seats were filled; encouraged to apply next term.")
+            add_application(
+                ctx,
+                st,
+                i,
+                opp,
+                "declined",
+                applied,
+                applied + dt.timedelta(days=10),
+                note="All seats were filled; encouraged to apply next term.",
+            )
         else:
             add_application(ctx, st, i, opp, "withdrawn", applied, applied + dt.timedelta(days=4))
 
@@ -394,20 +543,40 @@ def _applications_only(ctx: Ctx, st: Students, opp: Opp, skip, busy, *, demo_par
         if r < 0.3 and accepted_left and not busy[key][i] and not demo_partner:
             accepted_left -= 1
             busy[key][i] = 1
-            decided = min(applied + dt.timedelta(days=rng.randrange(2, 9)), at(TODAY - dt.timedelta(days=1), 11))
+            decided = min(
+                applied + dt.timedelta(days=rng.randrange(2, 9)),
+                at(TODAY - dt.timedelta(days=1), 11),
+            )
             application = add_application(ctx, st, i, opp, "accepted", applied, decided)
             confirm = opp.start <= TODAY + dt.timedelta(days=30) or rng.random() < 0.3
-            placement = add_placement(ctx, st, i, opp, "confirmed" if confirm else "proposed", created=decided,
-                                      application=application)
+            placement = add_placement(
+                ctx,
+                st,
+                i,
+                opp,
+                "confirmed" if confirm else "proposed",
+                created=decided,
+                application=application,
+            )
             if confirm:
                 add_agreements(ctx, st, i, placement, opp, signed_share=0.7, created=decided)
                 add_sessions(ctx, placement, opp, opp.session_dates(skip))
         elif r < 0.55:
             interview_rank += 1
-            add_application(ctx, st, i, opp, "interview", applied, None, interview_rank=interview_rank)
+            add_application(
+                ctx, st, i, opp, "interview", applied, None, interview_rank=interview_rank
+            )
         elif r < 0.65 and not demo_partner:
-            add_application(ctx, st, i, opp, "declined", applied, applied + dt.timedelta(days=6),
-                            note="Looking for a student with more experience this time.")
+            add_application(
+                ctx,
+                st,
+                i,
+                opp,
+                "declined",
+                applied,
+                applied + dt.timedelta(days=6),
+                note="Looking for a student with more experience this time.",
+            )
         else:
             add_application(ctx, st, i, opp, "submitted", applied)
 
@@ -418,31 +587,91 @@ def _demo_student(ctx: Ctx, st: Students, opps: list[Opp], skip, busy) -> None:
     hospital_fall, hospital_clinical = opps[0], opps[1]
     busy["fall"][0] = 1
     applied = at(dt.date(2026, 8, 12), 19)
-    application = add_application(ctx, st, 0, hospital_fall, "accepted", applied, applied + dt.timedelta(days=9))
-    placement = add_placement(ctx, st, 0, hospital_fall, "active", created=applied + dt.timedelta(days=9),
-                              application=application)
-    add_agreements(ctx, st, 0, placement, hospital_fall, signed_share=1.0, created=applied + dt.timedelta(days=10))
+    application = add_application(
+        ctx, st, 0, hospital_fall, "accepted", applied, applied + dt.timedelta(days=9)
+    )
+    placement = add_placement(
+        ctx,
+        st,
+        0,
+        hospital_fall,
+        "active",
+        created=applied + dt.timedelta(days=9),
+        application=application,
+    )
+    add_agreements(
+        ctx,
+        st,
+        0,
+        placement,
+        hospital_fall,
+        signed_share=1.0,
+        created=applied + dt.timedelta(days=10),
+    )
     dates = hospital_fall.session_dates(skip)
     sessions = add_sessions(ctx, placement, hospital_fall, dates)
     add_logs(ctx, placement, hospital_fall, dates, sessions=sessions, attendance=0.95)
-    add_application(ctx, st, 0, hospital_clinical, "interview", at(TODAY - dt.timedelta(days=9), 20), None,
-                    interview_rank=1)
-    shadows = [o for o in opps if o.track == "shadow" and o.start < TODAY and o.status != "draft"
-               and o.partner is not hospital_fall.partner]
+    add_application(
+        ctx,
+        st,
+        0,
+        hospital_clinical,
+        "interview",
+        at(TODAY - dt.timedelta(days=9), 20),
+        None,
+        interview_rank=1,
+    )
+    shadows = [
+        o
+        for o in opps
+        if o.track == "shadow"
+        and o.start < TODAY
+        and o.status != "draft"
+        and o.partner is not hospital_fall.partner
+    ]
     if shadows:
         shadow = shadows[0]
         busy["shadow"][0] = 1
         applied = at(shadow.start - dt.timedelta(days=20), 18)
-        application = add_application(ctx, st, 0, shadow, "accepted", applied, applied + dt.timedelta(days=6))
-        placement = add_placement(ctx, st, 0, shadow, "completed", created=applied + dt.timedelta(days=6),
-                                  application=application)
-        add_agreements(ctx, st, 0, placement, shadow, signed_share=1.0, created=applied + dt.timedelta(days=7))
+        application = add_application(
+            ctx, st, 0, shadow, "accepted", applied, applied + dt.timedelta(days=6)
+        )
+        placement = add_placement(
+            ctx,
+            st,
+            0,
+            shadow,
+            "completed",
+            created=applied + dt.timedelta(days=6),
+            application=application,
+        )
+        add_agreements(
+            ctx, st, 0, placement, shadow, signed_share=1.0, created=applied + dt.timedelta(days=7)
+        )
         sessions = add_sessions(ctx, placement, shadow, shadow.session_dates(skip))
-        add_logs(ctx, placement, shadow, shadow.session_dates(skip), sessions=sessions, attendance=1.0)
+        add_logs(
+            ctx, placement, shadow, shadow.session_dates(skip), sessions=sessions, attendance=1.0
+        )
         add_reflection(ctx, placement, shadow, shadow.start + dt.timedelta(days=1), fit="for_me")
-    later = [o for o in opps if o.start > TODAY and o.status == "published" and o.track not in ("friday", "summer")
-             and o.partner is not hospital_fall.partner]
+    later = [
+        o
+        for o in opps
+        if o.start > TODAY
+        and o.status == "published"
+        and o.track not in ("friday", "summer")
+        and o.partner is not hospital_fall.partner
+    ]
     for opp, status in zip(later[:2], ["submitted", "declined"], strict=False):
-        applied = at(TODAY - dt.timedelta(days=rng.randrange(5, 20)), 21)
-        add_application(ctx, st, 0, opp, status, applied, applied + dt.timedelta(days=5) if status == "declined" else None,
-                        note="We chose a student with more experience; please apply again in spring." if status == "declined" else "")
+        applied = at(TODAY - dt.timedelta(days=rng.randrange(7, 20)), 21)
+        add_application(
+            ctx,
+            st,
+            0,
+            opp,
+            status,
+            applied,
+            applied + dt.timedelta(days=5) if status == "declined" else None,
+            note="We chose a student with more experience; please apply again in spring."
+            if status == "declined"
+            else "",
+        )

@@ -42,24 +42,69 @@ CURRENT_YEAR = 2026
 
 # (role, username, first, last, what to look at)
 DEMO_LOGINS = [
-    ("District administrator", "admin", "Dana", "Whitfield",
-     "Everything, including /admin/; district settings, partners, program reports"),
-    ("WBL coordinator (district-wide)", "coordinator", "Jordan", "Ellis",
-     "All schools: the open summer round, the published spring round, hours, gaps"),
-    ("WBL coordinator (Alder High School)", "coordinator.alder", "Sam", "Ortiz",
-     "Only Alder High School students and their placements"),
-    ("Counselor (Alder High School)", "counselor", "Priya", "Raman",
-     "Alder students' interests, applications and progress"),
-    ("Mentor (Maple Valley Regional Hospital)", "mentor", "Marcus", "Greene",
-     "Active interns, hours awaiting approval, a midpoint evaluation to write"),
-    ("Mentor (District Information Technology)", "dept.mentor", "Tom", "Becker",
-     "An in-district help desk internship with active interns"),
-    ("Partner administrator (Maple Valley Regional Hospital)", "partner", "Karen", "Liu",
-     "The hospital's opportunities and applicants to review"),
-    ("Student (senior, Alder High School)", "student", "Maya", "Thompson",
-     "Active placement and hours, applications, the open summer ranking round"),
-    ("Parent or guardian (of Maya Thompson)", "guardian", "Denise", "Thompson",
-     "Maya's placement, consent forms and hours"),
+    (
+        "District administrator",
+        "admin",
+        "Dana",
+        "Whitfield",
+        "Everything, including /admin/; district settings, partners, program reports",
+    ),
+    (
+        "WBL coordinator (district-wide)",
+        "coordinator",
+        "Jordan",
+        "Ellis",
+        "All schools: the open summer round, the published spring round, hours, gaps",
+    ),
+    (
+        "WBL coordinator (Alder High School)",
+        "coordinator.alder",
+        "Sam",
+        "Ortiz",
+        "Only Alder High School students and their placements",
+    ),
+    (
+        "Counselor (Alder High School)",
+        "counselor",
+        "Priya",
+        "Raman",
+        "Alder students' interests, applications and progress",
+    ),
+    (
+        "Mentor (Maple Valley Regional Hospital)",
+        "mentor",
+        "Marcus",
+        "Greene",
+        "Active interns, hours awaiting approval, a midpoint evaluation to write",
+    ),
+    (
+        "Mentor (District Information Technology)",
+        "dept.mentor",
+        "Tom",
+        "Becker",
+        "An in-district help desk internship with active interns",
+    ),
+    (
+        "Partner administrator (Maple Valley Regional Hospital)",
+        "partner",
+        "Karen",
+        "Liu",
+        "The hospital's opportunities and applicants to review",
+    ),
+    (
+        "Student (senior, Alder High School)",
+        "student",
+        "Maya",
+        "Thompson",
+        "Active placement and hours, applications, the open summer ranking round",
+    ),
+    (
+        "Parent or guardian (of Maya Thompson)",
+        "guardian",
+        "Denise",
+        "Thompson",
+        "Maya's placement, consent forms and hours",
+    ),
 ]
 
 
@@ -95,7 +140,9 @@ def _load_clusters(ctx: Ctx) -> None:
     slugs = dict(CareerCluster.objects.values_list("pk", "slug"))
     for pk, slug in slugs.items():
         ctx.cluster_id[slug] = pk
-    for pk, cluster_id, slug in SubCluster.objects.order_by("pk").values_list("pk", "cluster_id", "slug"):
+    for pk, cluster_id, slug in SubCluster.objects.order_by("pk").values_list(
+        "pk", "cluster_id", "slug"
+    ):
         ctx.sub_id[(slugs[cluster_id], slug)] = pk
         ctx.subs_of.setdefault(slugs[cluster_id], []).append(pk)
     missing = set(data.INTEREST_WEIGHTS) - set(ctx.cluster_id)
@@ -105,8 +152,13 @@ def _load_clusters(ctx: Ctx) -> None:
 
 def _district(ctx: Ctx) -> None:
     ctx.district_id = ctx.t(District).add(
-        DISTRICT_NAME, DISTRICT_SLUG, "VA", "America/New_York", "wbl@maple-valley.example.org",
-        Decimal("120.00"), at(dt.date(2021, 7, 1)),
+        DISTRICT_NAME,
+        DISTRICT_SLUG,
+        "VA",
+        "America/New_York",
+        "wbl@maple-valley.example.org",
+        Decimal("120.00"),
+        at(dt.date(2021, 7, 1)),
     )
 
 
@@ -120,7 +172,10 @@ def _years(ctx: Ctx) -> None:
     for index, y in enumerate(range(FIRST_YEAR, CURRENT_YEAR + 1)):
         plan = plan_year(y)
         year_id = ctx.t(SchoolYear).add(ctx.district_id, plan.name, plan.start, plan.end)
-        terms = {kind: ctx.t(Term).add(year_id, name, kind, start, end) for kind, name, start, end in plan.terms()}
+        terms = {
+            kind: ctx.t(Term).add(year_id, name, kind, start, end)
+            for kind, name, start, end in plan.terms()
+        }
         ctx.years.append(YearInfo(plan, year_id, terms, index))
     plan = ctx.current.plan
     for day, label in plan.holidays:
@@ -137,8 +192,14 @@ def _rubric(ctx: Ctx) -> None:
 def _login(ctx: Ctx, username: str, **flags) -> int:
     for _role, name, first, last, _what in DEMO_LOGINS:
         if name == username:
-            return ctx.add_user(first, last, username=username, email=f"{username}@maple-valley.example.org",
-                                joined=at(dt.date(2026, 8, 1)), **flags)
+            return ctx.add_user(
+                first,
+                last,
+                username=username,
+                email=f"{username}@maple-valley.example.org",
+                joined=at(dt.date(2026, 8, 1)),
+                **flags,
+            )
     raise KeyError(username)
 
 
@@ -156,12 +217,16 @@ def _staff(ctx: Ctx) -> None:
             ctx.add_membership(counselor, "counselor", school_id=school.id)
             extra_counselors = max(0, round(ctx.n * 0.8 * 0.40 / 350) - 1)
         else:
-            school.coordinator_user = ctx.add_user(rng.choice(data.FEMALE_FIRST + data.MALE_FIRST), rng.choice(data.LAST_NAMES))
+            school.coordinator_user = ctx.add_user(
+                rng.choice(data.FEMALE_FIRST + data.MALE_FIRST), rng.choice(data.LAST_NAMES)
+            )
             share = next(s[7] for s in data.SCHOOLS if s[0] == school.slug) or 0.25
             extra_counselors = max(1, round(ctx.n * 0.8 * share / 350))
         ctx.add_membership(school.coordinator_user, "coordinator", school_id=school.id)
         for _ in range(extra_counselors):
-            user = ctx.add_user(rng.choice(data.FEMALE_FIRST + data.MALE_FIRST), rng.choice(data.LAST_NAMES))
+            user = ctx.add_user(
+                rng.choice(data.FEMALE_FIRST + data.MALE_FIRST), rng.choice(data.LAST_NAMES)
+            )
             ctx.add_membership(user, "counselor", school_id=school.id)
     student = _login(ctx, "student")
     ctx.add_membership(student, "student")
@@ -175,7 +240,9 @@ def _phone(ctx: Ctx) -> str:
 
 def _place_near(ctx: Ctx):
     school = ctx.rng.choice(ctx.schools)
-    return round(school.lat + ctx.rng.gauss(0, 0.04), 5), round(school.lon + ctx.rng.gauss(0, 0.05), 5)
+    return round(school.lat + ctx.rng.gauss(0, 0.04), 5), round(
+        school.lon + ctx.rng.gauss(0, 0.05), 5
+    )
 
 
 def _outside_partner_specs(ctx: Ctx):
@@ -187,23 +254,34 @@ def _outside_partner_specs(ctx: Ctx):
     weights = list(data.INTEREST_WEIGHTS.values())
     while len(specs) < count:
         cluster = ctx.rng.choices(clusters, weights=weights)[0]
-        name = f"{ctx.rng.choice(data.NAME_WORDS)} {ctx.rng.choice(data.PARTNER_NAME_PARTS[cluster])}"
+        name = (
+            f"{ctx.rng.choice(data.NAME_WORDS)} {ctx.rng.choice(data.PARTNER_NAME_PARTS[cluster])}"
+        )
         if name in names:
             name = f"{name} of {ctx.rng.choice(data.TOWNS)[0]}"
             if name in names:
                 continue
         names.add(name)
         sub = ctx.rng.choice(data.ROLES[cluster])[0]
-        virtual = cluster in ("digital-technology", "marketing-sales", "financial-services") and ctx.rng.random() < 0.4
-        specs.append((name, ctx.rng.choice(["business"] * 6 + ["nonprofit"]), cluster, sub, virtual))
+        virtual = (
+            cluster in ("digital-technology", "marketing-sales", "financial-services")
+            and ctx.rng.random() < 0.4
+        )
+        specs.append(
+            (name, ctx.rng.choice(["business"] * 6 + ["nonprofit"]), cluster, sub, virtual)
+        )
     return specs
 
 
-def _add_mentor(ctx: Ctx, partner: PartnerInfo, first: str, last: str, title: str, *, username: str = "") -> None:
+def _add_mentor(
+    ctx: Ctx, partner: PartnerInfo, first: str, last: str, title: str, *, username: str = ""
+) -> None:
     if username:
         user = _login(ctx, username)
     else:
-        user = ctx.add_user(first, last, email_domain="" if partner.is_department else domain_for(partner.name))
+        user = ctx.add_user(
+            first, last, email_domain="" if partner.is_department else domain_for(partner.name)
+        )
     ctx.add_membership(user, "mentor", partner_id=partner.id, when=at(dt.date(2026, 8, 15)))
     checked = dt.date(2026, 8, 1) - dt.timedelta(days=ctx.rng.randrange(700))
     mentor_id = ctx.t(Mentor).add(partner.id, user, title, _phone(ctx), checked)
@@ -215,53 +293,129 @@ def _partners(ctx: Ctx) -> None:
     for index, (name, kind, cluster, sub, virtual) in enumerate(_outside_partner_specs(ctx)):
         domain = domain_for(name)
         pk = ctx.t(Partner).add(
-            ctx.district_id, name, kind, "",
+            ctx.district_id,
+            name,
+            kind,
+            "",
             f"{name} hosts Maple Valley students in {cluster.replace('-', ' ')}.",
-            f"https://www.{domain}/", _phone(ctx), f"info@{domain}",
+            f"https://www.{domain}/",
+            _phone(ctx),
+            f"info@{domain}",
             at(dt.date(2019, 1, 15) + dt.timedelta(days=rng.randrange(2700))),
         )
         town, zip_code = rng.choice(data.TOWNS)
         lat, lon = _place_near(ctx)
         address = f"{rng.randrange(10, 9900)} {rng.choice(data.STREETS)}"
-        worksite = ctx.t(Worksite).add(pk, "Main location", False, address, town, "VA", zip_code, lat, lon)
-        remote = ctx.t(Worksite).add(pk, "Remote", True, "", "", "", "", None, None) if virtual else None
-        partner = PartnerInfo(pk, name, kind, cluster, sub, "", worksite, f"{address}, {town}", remote,
-                              weight=data.INTEREST_WEIGHTS[cluster] ** 0.6)
-        partner.roles = [(t, cluster, s, 16 if t in data.HAZARDOUS_TITLES else 14, data.HAZARDOUS_TITLES.get(t, ""))
-                         for s, t in data.ROLES[cluster]]
+        worksite = ctx.t(Worksite).add(
+            pk, "Main location", False, address, town, "VA", zip_code, lat, lon
+        )
+        remote = (
+            ctx.t(Worksite).add(pk, "Remote", True, "", "", "", "", None, None) if virtual else None
+        )
+        partner = PartnerInfo(
+            pk,
+            name,
+            kind,
+            cluster,
+            sub,
+            "",
+            worksite,
+            f"{address}, {town}",
+            remote,
+            weight=data.INTEREST_WEIGHTS[cluster] ** 0.6,
+        )
+        partner.roles = [
+            (
+                t,
+                cluster,
+                s,
+                16 if t in data.HAZARDOUS_TITLES else 14,
+                data.HAZARDOUS_TITLES.get(t, ""),
+            )
+            for s, t in data.ROLES[cluster]
+        ]
         ctx.partners.append(partner)
         if index == 0:  # Maple Valley Regional Hospital: the demo mentor and partner admin
             _add_mentor(ctx, partner, "Marcus", "Greene", "Nurse manager", username="mentor")
             admin = _login(ctx, "partner")
         else:
-            admin = ctx.add_user(rng.choice(data.FEMALE_FIRST + data.MALE_FIRST), rng.choice(data.LAST_NAMES),
-                                 email_domain=domain)
+            admin = ctx.add_user(
+                rng.choice(data.FEMALE_FIRST + data.MALE_FIRST),
+                rng.choice(data.LAST_NAMES),
+                email_domain=domain,
+            )
         ctx.add_membership(admin, "partner_admin", partner_id=pk, when=at(dt.date(2026, 8, 10)))
         for _ in range(rng.choice([1, 1, 2, 2, 3])):
-            _add_mentor(ctx, partner, rng.choice(data.FEMALE_FIRST + data.MALE_FIRST), rng.choice(data.LAST_NAMES),
-                        rng.choice(data.MENTOR_TITLES))
+            _add_mentor(
+                ctx,
+                partner,
+                rng.choice(data.FEMALE_FIRST + data.MALE_FIRST),
+                rng.choice(data.LAST_NAMES),
+                rng.choice(data.MENTOR_TITLES),
+            )
     office_address, office_city, office_zip, office_lat, office_lon = data.DISTRICT_OFFICE
     for department, name, cluster, sub, roles in data.DEPARTMENTS:
         pk = ctx.t(Partner).add(
-            ctx.district_id, name, "district_department", department,
+            ctx.district_id,
+            name,
+            "district_department",
+            department,
             "A Maple Valley Public Schools department that hosts students in district roles.",
-            "", "(540) 555-0100", "wbl@maple-valley.example.org", at(dt.date(2021, 7, 1)),
+            "",
+            "(540) 555-0100",
+            "wbl@maple-valley.example.org",
+            at(dt.date(2021, 7, 1)),
         )
         if department in ("classrooms", "athletics", "arts", "health_services"):
             school = ctx.schools[len(ctx.partners) % 3]
-            worksite = ctx.t(Worksite).add(pk, school.name, False, f"{rng.randrange(100, 999)} School Rd",
-                                           "Maple Valley", "VA", school.zips[0], school.lat, school.lon)
+            worksite = ctx.t(Worksite).add(
+                pk,
+                school.name,
+                False,
+                f"{rng.randrange(100, 999)} School Rd",
+                "Maple Valley",
+                "VA",
+                school.zips[0],
+                school.lat,
+                school.lon,
+            )
             label = school.name
         else:
-            worksite = ctx.t(Worksite).add(pk, "District office", False, office_address, office_city, "VA",
-                                           office_zip, office_lat, office_lon)
+            worksite = ctx.t(Worksite).add(
+                pk,
+                "District office",
+                False,
+                office_address,
+                office_city,
+                "VA",
+                office_zip,
+                office_lat,
+                office_lon,
+            )
             label = "District office"
-        partner = PartnerInfo(pk, name, "district_department", cluster, sub, department, worksite, label, None,
-                              weight=0.15)
+        partner = PartnerInfo(
+            pk,
+            name,
+            "district_department",
+            cluster,
+            sub,
+            department,
+            worksite,
+            label,
+            None,
+            weight=0.15,
+        )
         partner.roles = list(roles)
         ctx.partners.append(partner)
         if department == "it":
-            _add_mentor(ctx, partner, "Tom", "Becker", "Help desk supervisor", username="dept.mentor")
+            _add_mentor(
+                ctx, partner, "Tom", "Becker", "Help desk supervisor", username="dept.mentor"
+            )
         for _ in range(rng.choice([1, 2, 2, 3])):
-            _add_mentor(ctx, partner, rng.choice(data.FEMALE_FIRST + data.MALE_FIRST), rng.choice(data.LAST_NAMES),
-                        rng.choice(data.DEPARTMENT_MENTOR_TITLES))
+            _add_mentor(
+                ctx,
+                partner,
+                rng.choice(data.FEMALE_FIRST + data.MALE_FIRST),
+                rng.choice(data.LAST_NAMES),
+                rng.choice(data.DEPARTMENT_MENTOR_TITLES),
+            )

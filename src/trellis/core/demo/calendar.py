@@ -98,7 +98,9 @@ def plan_year(y: int) -> YearPlan:
 
     holidays = [(nth_weekday(y, 9, 0, 1), "Labor Day")]
     holidays += [(thanksgiving + dt.timedelta(days=k), "Thanksgiving break") for k in (-1, 0, 1)]
-    holidays += [(d, "Winter break") for d in weekdays_between(dt.date(y, 12, 22), dt.date(y + 1, 1, 2))]
+    holidays += [
+        (d, "Winter break") for d in weekdays_between(dt.date(y, 12, 22), dt.date(y + 1, 1, 2))
+    ]
     holidays.append((mlk, "Martin Luther King Jr. Day"))
     holidays.append((nth_weekday(y + 1, 2, 0, 3), "Presidents Day"))
     holidays += [(spring_break + dt.timedelta(days=k), "Spring break") for k in range(5)]
@@ -111,7 +113,9 @@ def plan_year(y: int) -> YearPlan:
         (spring_break - dt.timedelta(days=3), "Early release before spring break"),
         (spring_end, "Last day of school"),
     ]
-    return YearPlan(y, start, fall_end, spring_start, spring_end, summer_start, summer_end, holidays, early)
+    return YearPlan(
+        y, start, fall_end, spring_start, spring_end, summer_start, summer_end, holidays, early
+    )
 
 
 def _last_school_day_before(day: dt.date) -> dt.date:
@@ -121,7 +125,9 @@ def _last_school_day_before(day: dt.date) -> dt.date:
     return day
 
 
-def pattern_dates(start: dt.date, end: dt.date, weekday_mask: int, skip: set[dt.date]) -> list[dt.date]:
+def pattern_dates(
+    start: dt.date, end: dt.date, weekday_mask: int, skip: set[dt.date]
+) -> list[dt.date]:
     """Dates in [start, end] on the mask's weekdays, minus the skipped (no-school) days."""
     out = []
     day = start

@@ -19,13 +19,27 @@ T = dt.time
 
 # Share of this year's non-summer opportunities by track.
 TRACK_SHARES = [
-    ("shadow", 0.28), ("friday", 0.24), ("fall", 0.15), ("ta", 0.10), ("virtual", 0.08),
-    ("service", 0.05), ("clinical", 0.05), ("preapp", 0.05),
+    ("shadow", 0.28),
+    ("friday", 0.24),
+    ("fall", 0.15),
+    ("ta", 0.10),
+    ("virtual", 0.08),
+    ("service", 0.05),
+    ("clinical", 0.05),
+    ("preapp", 0.05),
 ]
 DEPARTMENT_TRACK = {
-    "classrooms": "ta", "it": "fall", "communications": "virtual", "school_board": "friday",
-    "arts": "fall", "food_service": "fall", "athletics": "fall", "human_resources": "friday",
-    "buildings_grounds": "friday", "health_services": "friday", "transportation": "friday",
+    "classrooms": "ta",
+    "it": "fall",
+    "communications": "virtual",
+    "school_board": "friday",
+    "arts": "fall",
+    "food_service": "fall",
+    "athletics": "fall",
+    "human_resources": "friday",
+    "buildings_grounds": "friday",
+    "health_services": "friday",
+    "transportation": "friday",
 }
 
 
@@ -64,7 +78,12 @@ class Opp:
 
     @property
     def hours_per_session(self) -> float:
-        return (self.end_time.hour * 60 + self.end_time.minute - self.start_time.hour * 60 - self.start_time.minute) / 60
+        return (
+            self.end_time.hour * 60
+            + self.end_time.minute
+            - self.start_time.hour * 60
+            - self.start_time.minute
+        ) / 60
 
 
 def seat_multiplier(n: int) -> float:
@@ -80,15 +99,33 @@ def pick_role(ctx: Ctx, partner: PartnerInfo) -> tuple:
     return ctx.rng.choice(partner.roles)
 
 
-def add_opportunity(ctx: Ctx, *, partner: PartnerInfo, role: tuple, kind: str, track: str, year: YearInfo,
-                    term: str, start: dt.date, end: dt.date, weekdays: int, times: tuple, seats: int,
-                    status: str, min_grade: int, title: str, virtual: bool = False,
-                    mentor: MentorInfo | None = None) -> Opp:
+def add_opportunity(
+    ctx: Ctx,
+    *,
+    partner: PartnerInfo,
+    role: tuple,
+    kind: str,
+    track: str,
+    year: YearInfo,
+    term: str,
+    start: dt.date,
+    end: dt.date,
+    weekdays: int,
+    times: tuple,
+    seats: int,
+    status: str,
+    min_grade: int,
+    title: str,
+    virtual: bool = False,
+    mentor: MentorInfo | None = None,
+) -> Opp:
     role_title, cluster, sub, min_age, orders = role
     paid = track == "summer"
     if track in ("friday", "clinical", "preapp", "summer"):
         min_age = max(min_age, 16)
-    worksite = partner.virtual_worksite if virtual and partner.virtual_worksite else partner.worksite
+    worksite = (
+        partner.virtual_worksite if virtual and partner.virtual_worksite else partner.worksite
+    )
     mentor = mentor or ctx.rng.choice(partner.mentors)
     tasks = data.HOUR_DESCRIPTIONS[cluster]
     description = (
@@ -97,21 +134,75 @@ def add_opportunity(ctx: Ctx, *, partner: PartnerInfo, role: tuple, kind: str, t
     )
     requirements = [f"Grade {min_grade} or above; at least {min_age} years old."]
     if orders:
-        requirements.append(f"Hazardous occupation ({orders}): a student-learner agreement is required for minors.")
+        requirements.append(
+            f"Hazardous occupation ({orders}): a student-learner agreement is required for minors."
+        )
     if not virtual and not partner.is_department:
         requirements.append("Reliable transportation to the worksite.")
     if virtual:
-        requirements.append("A computer or Chromebook and internet access (the district can lend a hotspot).")
-    created = at(start - dt.timedelta(days=ctx.rng.randrange(30, 75)), 10)
-    opp_id = ctx.t(Opportunity).add(
-        ctx.district_id, partner.id, worksite, mentor.id, year.terms[term], title, description,
-        "\n".join(requirements), kind, ctx.cluster_id[cluster], ctx.sub_id.get((cluster, sub)), seats, start, end,
-        "block" if track == "summer" else "weekly", weekdays, times[0], times[1], min_grade, min_age,
-        bool(orders), orders, paid, SUMMER_RATE if paid else None, SUMMER_HOURS if paid else None, status,
-        created, created,
+        requirements.append(
+            "A computer or Chromebook and internet access (the district can lend a hotspot)."
+        )
+    created = at(
+        min(
+            start - dt.timedelta(days=ctx.rng.randrange(30, 75)),
+            TODAY - dt.timedelta(days=ctx.rng.randrange(1, 20)),
+        ),
+        10,
     )
-    return Opp(opp_id, partner, mentor, worksite, title, kind, track, cluster, seats, start, end, weekdays,
-               times[0], times[1], min_grade, min_age, bool(orders), paid, status, year, virtual)
+    opp_id = ctx.t(Opportunity).add(
+        ctx.district_id,
+        partner.id,
+        worksite,
+        mentor.id,
+        year.terms[term],
+        title,
+        description,
+        "\n".join(requirements),
+        kind,
+        ctx.cluster_id[cluster],
+        ctx.sub_id.get((cluster, sub)),
+        seats,
+        start,
+        end,
+        "block" if track == "summer" else "weekly",
+        weekdays,
+        times[0],
+        times[1],
+        min_grade,
+        min_age,
+        bool(orders),
+        orders,
+        paid,
+        SUMMER_RATE if paid else None,
+        SUMMER_HOURS if paid else None,
+        status,
+        created,
+        created,
+    )
+    return Opp(
+        opp_id,
+        partner,
+        mentor,
+        worksite,
+        title,
+        kind,
+        track,
+        cluster,
+        seats,
+        start,
+        end,
+        weekdays,
+        times[0],
+        times[1],
+        min_grade,
+        min_age,
+        bool(orders),
+        paid,
+        status,
+        year,
+        virtual,
+    )
 
 
 def title_for(track: str, role_title: str) -> str:
@@ -127,9 +218,15 @@ def title_for(track: str, role_title: str) -> str:
 
 
 KIND = {
-    "shadow": "job_shadow", "friday": "internship", "fall": "internship", "ta": "teaching_assistant",
-    "virtual": "virtual", "service": "service_learning", "clinical": "clinical",
-    "preapp": "pre_apprenticeship", "summer": "internship",
+    "shadow": "job_shadow",
+    "friday": "internship",
+    "fall": "internship",
+    "ta": "teaching_assistant",
+    "virtual": "virtual",
+    "service": "service_learning",
+    "clinical": "clinical",
+    "preapp": "pre_apprenticeship",
+    "summer": "internship",
 }
 
 
@@ -142,8 +239,11 @@ def schedule(ctx: Ctx, track: str, year: YearInfo, *, upcoming: bool | None = No
         if upcoming is None:
             upcoming = rng.random() < 0.45
         if upcoming:
-            window = (dt.date(y, 12, 1), dt.date(y, 12, 18)) if rng.random() < 0.3 else (
-                plan.spring_start + dt.timedelta(days=1), dt.date(y + 1, 3, 19))
+            window = (
+                (dt.date(y, 12, 1), dt.date(y, 12, 18))
+                if rng.random() < 0.3
+                else (plan.spring_start + dt.timedelta(days=1), dt.date(y + 1, 3, 19))
+            )
         else:
             window = (dt.date(y, 9, 14), dt.date(y, 11, 20))
         days = pattern_dates(window[0], window[1], 0b11111, skip)
@@ -163,15 +263,27 @@ def schedule(ctx: Ctx, track: str, year: YearInfo, *, upcoming: bool | None = No
         end = plan.fall_end if rng.random() < 0.5 else dt.date(y, 12, 18)
         if track == "service":
             return "fall", start + dt.timedelta(days=5), end, 0b0100000, (T(9, 0), T(12, 0))
-        weekdays, times = rng.choice([
-            (0b01010, (T(15, 0), T(18, 0))), (0b00101, (T(14, 45), T(17, 15))), (0b00010, (T(15, 0), T(18, 0))),
-        ])
+        weekdays, times = rng.choice(
+            [
+                (0b01010, (T(15, 0), T(18, 0))),
+                (0b00101, (T(14, 45), T(17, 15))),
+                (0b00010, (T(15, 0), T(18, 0))),
+            ]
+        )
         return "fall", start, end, weekdays, times
     if track == "ta":
-        weekdays, times = rng.choice([(0b00101, (T(13, 0), T(14, 30))), (0b01010, (T(8, 0), T(9, 30)))])
+        weekdays, times = rng.choice(
+            [(0b00101, (T(13, 0), T(14, 30))), (0b01010, (T(8, 0), T(9, 30)))]
+        )
         if rng.random() < 0.7:
             return "fall", plan.start + dt.timedelta(days=21), plan.fall_end, weekdays, times
-        return "spring", plan.spring_start + dt.timedelta(days=6), plan.spring_end - dt.timedelta(days=7), weekdays, times
+        return (
+            "spring",
+            plan.spring_start + dt.timedelta(days=6),
+            plan.spring_end - dt.timedelta(days=7),
+            weekdays,
+            times,
+        )
     if track == "virtual":
         wed = 0b00100
         times = (T(15, 30), T(17, 0))
@@ -186,16 +298,35 @@ def schedule(ctx: Ctx, track: str, year: YearInfo, *, upcoming: bool | None = No
         return "spring", start, start + dt.timedelta(weeks=10), wed, times
     if track == "clinical":
         start = plan.spring_start + dt.timedelta(days=14)
-        return "spring", start, plan.spring_end - dt.timedelta(days=14), 0b01010, (T(7, 30), T(11, 30))
+        return (
+            "spring",
+            start,
+            plan.spring_end - dt.timedelta(days=14),
+            0b01010,
+            (T(7, 30), T(11, 30)),
+        )
     if track == "preapp":
         start = plan.spring_start + dt.timedelta(days=13)
-        return "spring", start, plan.spring_end - dt.timedelta(days=14), 0b00101, (T(12, 30), T(15, 30))
+        return (
+            "spring",
+            start,
+            plan.spring_end - dt.timedelta(days=14),
+            0b00101,
+            (T(12, 30), T(15, 30)),
+        )
     raise ValueError(track)
 
 
 BASE_SEATS = {
-    "shadow": (2, 6), "friday": (1, 3), "fall": (1, 3), "ta": (2, 4), "virtual": (4, 10),
-    "service": (3, 8), "clinical": (2, 4), "preapp": (2, 4), "summer": (3, 8),
+    "shadow": (2, 6),
+    "friday": (1, 3),
+    "fall": (1, 3),
+    "ta": (2, 4),
+    "virtual": (4, 10),
+    "service": (3, 8),
+    "clinical": (2, 4),
+    "preapp": (2, 4),
+    "summer": (3, 8),
 }
 
 
@@ -215,7 +346,12 @@ def hosts_for(ctx: Ctx, track: str) -> list[PartnerInfo]:
     if track == "clinical":
         return [p for p in partners if p.cluster == "healthcare-human-services"]
     if track == "preapp":
-        trades = ("construction", "advanced-manufacturing", "energy-natural-resources", "supply-chain-transportation")
+        trades = (
+            "construction",
+            "advanced-manufacturing",
+            "energy-natural-resources",
+            "supply-chain-transportation",
+        )
         return [p for p in partners if p.cluster in trades and not p.is_department] or partners
     return partners
 
@@ -225,19 +361,15 @@ def choose_host(ctx: Ctx, track: str) -> PartnerInfo:
     return ctx.rng.choices(hosts, weights=[p.weight for p in hosts])[0]
 
 
-def _status(ctx: Ctx, track: str, start: dt.date, today: dt.date) -> str:
-    """Opportunities already under way are published (a few closed once full); later ones may
-    still be drafts or waiting for the coordinator's approval."""
-    r = ctx.rng.random()
+def _status(track: str, start: dt.date, serial: int) -> str:
+    """Opportunities under way are published (every 8th closed once full); of later ones, 1 in
+    9 is still a draft and 2 in 9 wait for the coordinator's approval. Round-based ones are
+    published. A rotation rather than a draw, so every status shows up at any size."""
     if track in ("friday", "summer"):
         return "published"
-    if start <= today:
-        return "closed" if r < 0.12 else "published"
-    if r < 0.10:
-        return "draft"
-    if r < 0.22:
-        return "pending"
-    return "published"
+    if start <= TODAY:
+        return "closed" if serial % 8 == 5 else "published"
+    return {3: "draft", 6: "pending", 7: "pending"}.get(serial % 9, "published")
 
 
 def current_opportunities(ctx: Ctx) -> list[Opp]:
@@ -256,26 +388,55 @@ def current_opportunities(ctx: Ctx) -> list[Opp]:
         role = role or pick_role(ctx, partner)
         term, start, end, weekdays, times = sched or schedule(ctx, track, year)
         opp = add_opportunity(
-            ctx, partner=partner, role=role, kind=KIND[track], track=track, year=year, term=term, start=start,
-            end=end, weekdays=weekdays, times=times, seats=seats or seats_for(ctx, track),
-            status=status or _status(ctx, track, start, TODAY), min_grade=_min_grade(track), virtual=track == "virtual",
-            title=title_for(track, role[0]), mentor=mentor,
+            ctx,
+            partner=partner,
+            role=role,
+            kind=KIND[track],
+            track=track,
+            year=year,
+            term=term,
+            start=start,
+            end=end,
+            weekdays=weekdays,
+            times=times,
+            seats=seats or seats_for(ctx, track),
+            status=status or _status(track, start, len(opps)),
+            min_grade=_min_grade(track),
+            virtual=track == "virtual",
+            title=title_for(track, role[0]),
+            mentor=mentor,
         )
         opps.append(opp)
         return opp
 
     patient_aide = next(r for r in hospital.roles if r[0] == "Patient services aide")
-    make(hospital, "fall", role=patient_aide, mentor=demo_mentor, status="published",
-         sched=("fall", dt.date(y, 9, 8), plan.fall_end, 0b01010, (T(15, 0), T(18, 0))),
-         seats=max(4, round(4 * seat_multiplier(ctx.n))))
+    make(
+        hospital,
+        "fall",
+        role=patient_aide,
+        mentor=demo_mentor,
+        status="published",
+        sched=("fall", dt.date(y, 9, 8), plan.fall_end, 0b01010, (T(15, 0), T(18, 0))),
+        seats=max(4, round(4 * seat_multiplier(ctx.n))),
+    )
     make(hospital, "clinical", role=patient_aide, mentor=demo_mentor, status="published")
-    make(hospital, "friday", role=next(r for r in hospital.roles if r[0] == "Medical records assistant"),
-         mentor=demo_mentor)
+    make(
+        hospital,
+        "friday",
+        role=next(r for r in hospital.roles if r[0] == "Medical records assistant"),
+        mentor=demo_mentor,
+    )
     make(hospital, "summer", role=patient_aide, mentor=demo_mentor)
     helpdesk = it_dept.roles[0]
-    make(it_dept, "fall", role=helpdesk, mentor=dept_mentor, status="published",
-         sched=("fall", dt.date(y, 9, 9), plan.fall_end, 0b00101, (T(14, 45), T(17, 15))),
-         seats=max(3, round(3 * seat_multiplier(ctx.n))))
+    make(
+        it_dept,
+        "fall",
+        role=helpdesk,
+        mentor=dept_mentor,
+        status="published",
+        sched=("fall", dt.date(y, 9, 9), plan.fall_end, 0b00101, (T(14, 45), T(17, 15))),
+        seats=max(3, round(3 * seat_multiplier(ctx.n))),
+    )
     make(it_dept, "summer", role=helpdesk, mentor=dept_mentor)
     # Every department hosts at least one role: in-district capacity is the point of them.
     for partner in ctx.partners:
@@ -285,8 +446,11 @@ def current_opportunities(ctx: Ctx) -> list[Opp]:
     # Summer: enough seats for the program to keep growing (72 students last summer).
     summer_seats = round(95 * ctx.scale) - sum(o.seats for o in opps if o.track == "summer")
     while summer_seats > 0:
-        host = ctx.rng.choice([p for p in ctx.partners if p.is_department]) if ctx.rng.random() < 0.5 else (
-            choose_host(ctx, "summer"))
+        host = (
+            ctx.rng.choice([p for p in ctx.partners if p.is_department])
+            if ctx.rng.random() < 0.5
+            else (choose_host(ctx, "summer"))
+        )
         opp = make(host, "summer", seats=min(seats_for(ctx, "summer"), max(summer_seats, 2)))
         summer_seats -= opp.seats
     tracks = [t for t, _ in TRACK_SHARES]
@@ -299,4 +463,6 @@ def current_opportunities(ctx: Ctx) -> list[Opp]:
 
 
 def _min_grade(track: str) -> int:
-    return {"friday": 12, "clinical": 11, "preapp": 11, "fall": 10, "ta": 10, "summer": 10}.get(track, 9)
+    return {"friday": 12, "clinical": 11, "preapp": 11, "fall": 10, "ta": 10, "summer": 10}.get(
+        track, 9
+    )

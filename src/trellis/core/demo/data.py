@@ -3,16 +3,20 @@
 Everything here is fictional; e-mail addresses use the reserved example.* domains.
 """
 
+# Data tables: one row per line reads better than the formatter's one value per line.
+# fmt: off
+
 FEMALE_FIRST = [
     "Olivia", "Emma", "Ava", "Sophia", "Isabella", "Mia", "Amelia", "Harper", "Evelyn", "Abigail",
     "Emily", "Ella", "Elizabeth", "Camila", "Luna", "Sofia", "Avery", "Mila", "Aria", "Scarlett",
     "Penelope", "Layla", "Chloe", "Victoria", "Madison", "Eleanor", "Grace", "Nora", "Riley",
     "Zoey", "Hannah", "Hazel", "Lily", "Ellie", "Violet", "Lillian", "Zoe", "Stella", "Aurora",
-    "Natalie", "Emilia", "Everly", "Leah", "Aubrey", "Willow", "Addison", "Lucy", "Audrey",
-    "Bella", "Nevaeh", "Jasmine", "Maya", "Valentina", "Naomi", "Ximena", "Aaliyah", "Imani",
-    "Priya", "Mei", "Fatima", "Amara", "Keisha", "Lucia", "Daniela", "Gabriela", "Nadia", "Yara",
-    "Ananya", "Hana", "Jade", "Kiara", "Destiny", "Tiana", "Mariana", "Esperanza", "Linh", "Sana",
+    "Natalie", "Emilia", "Everly", "Leah", "Aubrey", "Willow", "Addison", "Lucy", "Audrey", "Bella",
+    "Nevaeh", "Jasmine", "Maya", "Valentina", "Naomi", "Ximena", "Aaliyah", "Imani", "Priya", "Mei",
+    "Fatima", "Amara", "Keisha", "Lucia", "Daniela", "Gabriela", "Nadia", "Yara", "Ananya", "Hana",
+    "Jade", "Kiara", "Destiny", "Tiana", "Mariana", "Esperanza", "Linh", "Sana",
 ]
+
 MALE_FIRST = [
     "Liam", "Noah", "Oliver", "Elijah", "James", "William", "Benjamin", "Lucas", "Henry",
     "Theodore", "Jack", "Levi", "Alexander", "Jackson", "Mateo", "Daniel", "Michael", "Mason",
@@ -24,52 +28,61 @@ MALE_FIRST = [
     "Jamal", "Darius", "Arjun", "Rohan", "Kenji", "Minh", "Omar", "Tariq", "Mohammed", "Andre",
     "Javier", "Carlos", "Marcus", "Terrell", "Xavier", "Hiroshi",
 ]
+
 NEUTRAL_FIRST = [
     "Alex", "Jordan", "Taylor", "Morgan", "Casey", "Riley", "Quinn", "Avery", "Rowan", "Sage",
     "River", "Skyler", "Emerson", "Finley", "Reese", "Parker", "Hayden", "Charlie", "Jamie", "Kai",
 ]
+
 LAST_NAMES = [
     "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez",
-    "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor",
-    "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez",
-    "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright",
-    "Scott", "Torres", "Nguyen", "Hill", "Flores", "Green", "Adams", "Nelson", "Baker", "Hall",
-    "Rivera", "Campbell", "Mitchell", "Carter", "Roberts", "Gomez", "Phillips", "Evans",
-    "Turner", "Diaz", "Parker", "Cruz", "Edwards", "Collins", "Reyes", "Stewart", "Morris",
-    "Morales", "Murphy", "Cook", "Rogers", "Gutierrez", "Ortiz", "Morgan", "Cooper", "Peterson",
-    "Bailey", "Reed", "Kelly", "Howard", "Ramos", "Kim", "Cox", "Ward", "Richardson", "Watson",
-    "Brooks", "Chavez", "Wood", "James", "Bennett", "Gray", "Mendoza", "Ruiz", "Hughes", "Price",
-    "Alvarez", "Castillo", "Sanders", "Patel", "Myers", "Long", "Ross", "Foster", "Jimenez",
-    "Powell", "Jenkins", "Perry", "Russell", "Sullivan", "Bell", "Coleman", "Butler", "Henderson",
-    "Barnes", "Gonzales", "Fisher", "Vasquez", "Simmons", "Romero", "Jordan", "Patterson",
-    "Alexander", "Hamilton", "Graham", "Reynolds", "Griffin", "Wallace", "Moreno", "West", "Cole",
-    "Hayes", "Bryant", "Herrera", "Gibson", "Ellis", "Tran", "Medina", "Aguilar", "Stevens",
-    "Murray", "Ford", "Castro", "Marshall", "Owens", "Harrison", "Fernandez", "McDonald",
-    "Woods", "Washington", "Kennedy", "Wells", "Vargas", "Henry", "Chen", "Freeman", "Webb",
-    "Tucker", "Guzman", "Burns", "Crawford", "Olson", "Simpson", "Porter", "Hunter", "Gordon",
-    "Mendez", "Silva", "Shaw", "Snyder", "Mason", "Dixon", "Munoz", "Hunt", "Hicks", "Holmes",
-    "Palmer", "Wagner", "Black", "Robertson", "Boyd", "Rose", "Stone", "Salazar", "Fox", "Warren",
-    "Mills", "Meyer", "Rice", "Schmidt", "Garza", "Daniels", "Ferguson", "Nichols", "Stephens",
-    "Soto", "Weaver", "Ryan", "Gardner", "Payne", "Grant", "Dunn", "Kelley", "Spencer", "Hawkins",
-    "Arnold", "Pierce", "Vazquez", "Hansen", "Peters", "Santos", "Hart", "Bradley", "Knight",
-    "Elliott", "Cunningham", "Duncan", "Armstrong", "Hudson", "Carroll", "Lane", "Riley", "Andrews",
-    "Alvarado", "Ray", "Delgado", "Berry", "Perkins", "Hoffman", "Johnston", "Matthews", "Pena",
-    "Richards", "Contreras", "Willis", "Carpenter", "Lawrence", "Sandoval", "Okafor", "Nakamura",
-    "Singh", "Haddad", "Abdi", "Kowalski", "O'Brien", "Yilmaz", "Osei", "Larsen",
+    "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore",
+    "Jackson", "Martin", "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark",
+    "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott", "Torres",
+    "Nguyen", "Hill", "Flores", "Green", "Adams", "Nelson", "Baker", "Hall", "Rivera", "Campbell",
+    "Mitchell", "Carter", "Roberts", "Gomez", "Phillips", "Evans", "Turner", "Diaz", "Parker",
+    "Cruz", "Edwards", "Collins", "Reyes", "Stewart", "Morris", "Morales", "Murphy", "Cook",
+    "Rogers", "Gutierrez", "Ortiz", "Morgan", "Cooper", "Peterson", "Bailey", "Reed", "Kelly",
+    "Howard", "Ramos", "Kim", "Cox", "Ward", "Richardson", "Watson", "Brooks", "Chavez", "Wood",
+    "James", "Bennett", "Gray", "Mendoza", "Ruiz", "Hughes", "Price", "Alvarez", "Castillo",
+    "Sanders", "Patel", "Myers", "Long", "Ross", "Foster", "Jimenez", "Powell", "Jenkins", "Perry",
+    "Russell", "Sullivan", "Bell", "Coleman", "Butler", "Henderson", "Barnes", "Gonzales", "Fisher",
+    "Vasquez", "Simmons", "Romero", "Jordan", "Patterson", "Alexander", "Hamilton", "Graham",
+    "Reynolds", "Griffin", "Wallace", "Moreno", "West", "Cole", "Hayes", "Bryant", "Herrera",
+    "Gibson", "Ellis", "Tran", "Medina", "Aguilar", "Stevens", "Murray", "Ford", "Castro",
+    "Marshall", "Owens", "Harrison", "Fernandez", "McDonald", "Woods", "Washington", "Kennedy",
+    "Wells", "Vargas", "Henry", "Chen", "Freeman", "Webb", "Tucker", "Guzman", "Burns", "Crawford",
+    "Olson", "Simpson", "Porter", "Hunter", "Gordon", "Mendez", "Silva", "Shaw", "Snyder", "Mason",
+    "Dixon", "Munoz", "Hunt", "Hicks", "Holmes", "Palmer", "Wagner", "Black", "Robertson", "Boyd",
+    "Rose", "Stone", "Salazar", "Fox", "Warren", "Mills", "Meyer", "Rice", "Schmidt", "Garza",
+    "Daniels", "Ferguson", "Nichols", "Stephens", "Soto", "Weaver", "Ryan", "Gardner", "Payne",
+    "Grant", "Dunn", "Kelley", "Spencer", "Hawkins", "Arnold", "Pierce", "Vazquez", "Hansen",
+    "Peters", "Santos", "Hart", "Bradley", "Knight", "Elliott", "Cunningham", "Duncan", "Armstrong",
+    "Hudson", "Carroll", "Lane", "Riley", "Andrews", "Alvarado", "Ray", "Delgado", "Berry",
+    "Perkins", "Hoffman", "Johnston", "Matthews", "Pena", "Richards", "Contreras", "Willis",
+    "Carpenter", "Lawrence", "Sandoval", "Okafor", "Nakamura", "Singh", "Haddad", "Abdi",
+    "Kowalski", "O'Brien", "Yilmaz", "Osei", "Larsen",
 ]
 
 # (slug, name, level, code, zip codes, latitude, longitude, share of high-school students)
 SCHOOLS = [
-    ("alder", "Alder High School", "high", "MV-101", ["20175", "20176"], 39.1157, -77.5636, 0.40),
+    ("alder", "Alder High School", "high", "MV-101", ["20175", "20176"], 39.1157, -77.5636, 0.4),
     ("birch", "Birch Ridge High School", "high", "MV-102", ["20147", "20148"], 39.0438, -77.4875, 0.35),
-    ("cedar", "Cedar Creek High School", "high", "MV-103", ["20132", "20141"], 39.1720, -77.6612, 0.25),
-    ("maple-valley-middle", "Maple Valley Middle School", "middle", "MV-201", ["20175", "20147"], 39.0871, -77.5290, 0.0),
+    ("cedar", "Cedar Creek High School", "high", "MV-103", ["20132", "20141"], 39.172, -77.6612, 0.25),
+    ("maple-valley-middle", "Maple Valley Middle School", "middle", "MV-201", ["20175", "20147"], 39.0871, -77.529, 0.0),
 ]
+
 DISTRICT_OFFICE = ("101 Schoolhouse Way", "Maple Valley", "20175", 39.1012, -77.5451)
+
 TOWNS = [
-    ("Maple Valley", "20175"), ("Alder Springs", "20176"), ("Birchwood", "20147"),
-    ("Cedar Falls", "20132"), ("Ashburn Crossing", "20148"), ("Hillsboro Gap", "20141"),
+    ("Maple Valley", "20175"),
+    ("Alder Springs", "20176"),
+    ("Birchwood", "20147"),
+    ("Cedar Falls", "20132"),
+    ("Ashburn Crossing", "20148"),
+    ("Hillsboro Gap", "20141"),
 ]
+
 STREETS = [
     "Main St", "Market St", "Oak Ave", "Commerce Dr", "Industrial Pkwy", "Church St", "Elm St",
     "Riverside Dr", "Valley View Rd", "Harrison St", "Loudoun St", "Catoctin Cir", "Mill Rd",
@@ -79,7 +92,7 @@ STREETS = [
 # Share of first-choice interests by cluster, after interest surveys of high schoolers:
 # health, digital technology and education lead; the trades and logistics trail.
 INTEREST_WEIGHTS = {
-    "healthcare-human-services": 0.20,
+    "healthcare-human-services": 0.2,
     "digital-technology": 0.15,
     "education": 0.12,
     "arts-entertainment-design": 0.09,
@@ -120,12 +133,15 @@ ROLES = {
         ("health-data-administration", "Clinic front desk assistant"),
         ("behavioral-mental-health", "Peer wellness program assistant"),
         ("community-social-services", "Senior activities assistant"),
-        ("personal-care-services", "Dental office assistant"), ("biotechnology-rd", "Lab assistant"),
+        ("personal-care-services", "Dental office assistant"),
+        ("biotechnology-rd", "Lab assistant"),
     ],
     "digital-technology": [
-        ("it-support-services", "Help desk technician"), ("it-support-services", "Device repair technician"),
+        ("it-support-services", "Help desk technician"),
+        ("it-support-services", "Device repair technician"),
         ("software-solutions", "Junior software developer"), ("web-cloud", "Web content assistant"),
-        ("network-systems-cybersecurity", "Network support intern"), ("data-science-ai", "Data analysis intern"),
+        ("network-systems-cybersecurity", "Network support intern"),
+        ("data-science-ai", "Data analysis intern"),
     ],
     "education": [
         ("teaching-training-facilitation", "Classroom teaching assistant"),
@@ -134,7 +150,8 @@ ROLES = {
         ("education-administration-leadership", "School front office assistant"),
     ],
     "arts-entertainment-design": [
-        ("performing-arts", "Stage crew member"), ("media-production-broadcasting", "Radio production assistant"),
+        ("performing-arts", "Stage crew member"),
+        ("media-production-broadcasting", "Radio production assistant"),
         ("design-digital-arts", "Graphic design intern"), ("fine-arts", "Gallery assistant"),
         ("lighting-sound-tech", "Sound and lighting technician"),
     ],
@@ -145,8 +162,9 @@ ROLES = {
         ("business-information-mgmt", "Records and data assistant"),
     ],
     "public-service-safety": [
-        ("local-state-federal-services", "City hall intern"), ("emergency-response", "Fire and rescue cadet"),
-        ("public-safety", "Police explorer"), ("judicial-systems", "Court clerk assistant"),
+        ("local-state-federal-services", "City hall intern"),
+        ("emergency-response", "Fire and rescue cadet"), ("public-safety", "Police explorer"),
+        ("judicial-systems", "Court clerk assistant"),
     ],
     "marketing-sales": [
         ("marketing-advertising", "Social media assistant"),
@@ -155,20 +173,26 @@ ROLES = {
         ("strategic-sales", "Sales support intern"),
     ],
     "construction": [
-        ("skilled-trades", "Carpentry helper"), ("architecture-civil-engineering", "Drafting and CAD intern"),
-        ("construction-planning-development", "Site planning assistant"), ("skilled-trades", "Electrical helper"),
+        ("skilled-trades", "Carpentry helper"),
+        ("architecture-civil-engineering", "Drafting and CAD intern"),
+        ("construction-planning-development", "Site planning assistant"),
+        ("skilled-trades", "Electrical helper"),
     ],
     "hospitality-events-tourism": [
-        ("culinary-food-services", "Kitchen prep assistant"), ("accommodations", "Front desk associate"),
-        ("conferences-events", "Event planning assistant"), ("travel-leisure", "Visitor center guide"),
+        ("culinary-food-services", "Kitchen prep assistant"),
+        ("accommodations", "Front desk associate"),
+        ("conferences-events", "Event planning assistant"),
+        ("travel-leisure", "Visitor center guide"),
     ],
     "financial-services": [
         ("accounting", "Bookkeeping assistant"), ("banking-credit", "Teller trainee"),
-        ("insurance", "Insurance office assistant"), ("real-estate", "Real estate office assistant"),
+        ("insurance", "Insurance office assistant"),
+        ("real-estate", "Real estate office assistant"),
     ],
     "advanced-manufacturing": [
-        ("production-automation", "Production assistant"), ("robotics", "Robotics technician intern"),
-        ("engineering", "Engineering intern"), ("safety-quality-assurance", "Quality inspection assistant"),
+        ("production-automation", "Production assistant"),
+        ("robotics", "Robotics technician intern"), ("engineering", "Engineering intern"),
+        ("safety-quality-assurance", "Quality inspection assistant"),
     ],
     "agriculture": [
         ("plant-systems", "Farm crew member"), ("animal-systems", "Veterinary assistant"),
@@ -239,11 +263,19 @@ PARTNERS = [
 
 # Names for extra partners in large districts: "<town word> <industry>" per cluster.
 PARTNER_NAME_PARTS = {
-    "healthcare-human-services": ["Family Medicine", "Urgent Care", "Pediatrics", "Home Health", "Wellness Center"],
-    "digital-technology": ["Tech Solutions", "Cloud Services", "Cyber Defense", "Software Works", "Data Systems"],
-    "education": ["Learning Center", "Tutoring Co-op", "Montessori School", "Child Development Center"],
+    "healthcare-human-services": [
+        "Family Medicine", "Urgent Care", "Pediatrics", "Home Health", "Wellness Center",
+    ],
+    "digital-technology": [
+        "Tech Solutions", "Cloud Services", "Cyber Defense", "Software Works", "Data Systems",
+    ],
+    "education": [
+        "Learning Center", "Tutoring Co-op", "Montessori School", "Child Development Center",
+    ],
     "arts-entertainment-design": ["Arts Collective", "Media Studio", "Photography", "Design Lab"],
-    "management-entrepreneurship": ["Business Partners", "Consulting Group", "Small Business Center"],
+    "management-entrepreneurship": [
+        "Business Partners", "Consulting Group", "Small Business Center",
+    ],
     "public-service-safety": ["Volunteer Fire Company", "Rescue Squad", "Town Office"],
     "marketing-sales": ["Marketing Group", "Market & Co.", "Advertising"],
     "construction": ["Construction", "Builders", "Plumbing & Heating", "Roofing"],
@@ -254,11 +286,13 @@ PARTNER_NAME_PARTS = {
     "energy-natural-resources": ["Power Cooperative", "Environmental Services", "Nature Center"],
     "supply-chain-transportation": ["Freight", "Distribution Center", "Tire & Auto"],
 }
+
 NAME_WORDS = [
     "Alder", "Birchwood", "Cedar", "Dogwood", "Elmhurst", "Foxglove", "Glenview", "Hawthorn",
-    "Ironbridge", "Juniper", "Kingsley", "Laurel", "Millbrook", "Northgate", "Oakridge", "Pinecrest",
-    "Quail Run", "Redbud", "Stonewall", "Tall Oaks", "Upland", "Valleyside", "Westfield", "Yellow Creek",
-    "Ashgrove", "Brightwater", "Clearview", "Deer Run", "Eastbrook", "Fairview", "Greenway", "Highland",
+    "Ironbridge", "Juniper", "Kingsley", "Laurel", "Millbrook", "Northgate", "Oakridge",
+    "Pinecrest", "Quail Run", "Redbud", "Stonewall", "Tall Oaks", "Upland", "Valleyside",
+    "Westfield", "Yellow Creek", "Ashgrove", "Brightwater", "Clearview", "Deer Run", "Eastbrook",
+    "Fairview", "Greenway", "Highland",
 ]
 
 # District departments: (department value, name, cluster, sub-cluster, roles).
@@ -326,6 +360,7 @@ MENTOR_TITLES = [
     "Supervisor", "Manager", "Team lead", "Director", "Coordinator", "Senior technician",
     "Program manager", "Office manager", "Charge nurse", "Operations manager",
 ]
+
 DEPARTMENT_MENTOR_TITLES = [
     "Department supervisor", "Coordinator", "Specialist", "Director", "Teacher", "Manager",
 ]
@@ -383,30 +418,65 @@ REFLECTIONS = {
 }
 
 EVALUATION_COMMENTS = [
-    "Reliable and eager to learn.",
-    "Asks good questions and follows through.",
+    "Reliable and eager to learn.", "Asks good questions and follows through.",
     "Needs reminders about arriving on time, but the work is solid.",
-    "A pleasure to have on the team.",
-    "Took initiative on a project of their own.",
-    "Quiet at first; grew in confidence every week.",
-    "Careful, accurate work.",
+    "A pleasure to have on the team.", "Took initiative on a project of their own.",
+    "Quiet at first; grew in confidence every week.", "Careful, accurate work.",
 ]
 
 HOUR_DESCRIPTIONS = {
-    "healthcare-human-services": ["Helped check in patients", "Restocked exam rooms", "Shadowed the care team", "Filed intake forms"],
-    "digital-technology": ["Closed help desk tickets", "Imaged and repaired laptops", "Fixed bugs in the team's app", "Documented network closets"],
-    "education": ["Helped small reading groups", "Prepared classroom materials", "Tutored students in math", "Supervised centers"],
-    "arts-entertainment-design": ["Built sets", "Edited a video segment", "Designed a flyer", "Ran sound for rehearsal"],
-    "management-entrepreneurship": ["Updated records", "Prepared a report", "Helped run an event", "Answered phones"],
-    "public-service-safety": ["Attended a council meeting", "Researched a policy question", "Assisted at the front desk", "Joined a safety drill"],
-    "marketing-sales": ["Drafted social media posts", "Helped customers", "Counted inventory", "Compiled survey results"],
-    "construction": ["Assisted the framing crew", "Cleaned and organized the site", "Drew plans in CAD", "Measured and cut materials"],
-    "hospitality-events-tourism": ["Prepped vegetables", "Set up an event room", "Greeted guests", "Helped plan a menu"],
-    "financial-services": ["Reconciled receipts", "Helped with member accounts", "Entered data", "Filed documents"],
-    "advanced-manufacturing": ["Inspected parts", "Assisted on the production line", "Programmed a robot arm", "Updated work orders"],
-    "agriculture": ["Fed and cared for animals", "Planted seedlings", "Tested water samples", "Worked the farm stand"],
-    "energy-natural-resources": ["Cleared trails", "Recorded sensor readings", "Helped a solar crew", "Sorted recycling data"],
-    "supply-chain-transportation": ["Planned delivery routes", "Checked in shipments", "Assisted the service bay", "Updated the fleet log"],
+    "healthcare-human-services": [
+        "Helped check in patients", "Restocked exam rooms", "Shadowed the care team",
+        "Filed intake forms",
+    ],
+    "digital-technology": [
+        "Closed help desk tickets", "Imaged and repaired laptops", "Fixed bugs in the team's app",
+        "Documented network closets",
+    ],
+    "education": [
+        "Helped small reading groups", "Prepared classroom materials", "Tutored students in math",
+        "Supervised centers",
+    ],
+    "arts-entertainment-design": [
+        "Built sets", "Edited a video segment", "Designed a flyer", "Ran sound for rehearsal",
+    ],
+    "management-entrepreneurship": [
+        "Updated records", "Prepared a report", "Helped run an event", "Answered phones",
+    ],
+    "public-service-safety": [
+        "Attended a council meeting", "Researched a policy question", "Assisted at the front desk",
+        "Joined a safety drill",
+    ],
+    "marketing-sales": [
+        "Drafted social media posts", "Helped customers", "Counted inventory",
+        "Compiled survey results",
+    ],
+    "construction": [
+        "Assisted the framing crew", "Cleaned and organized the site", "Drew plans in CAD",
+        "Measured and cut materials",
+    ],
+    "hospitality-events-tourism": [
+        "Prepped vegetables", "Set up an event room", "Greeted guests", "Helped plan a menu",
+    ],
+    "financial-services": [
+        "Reconciled receipts", "Helped with member accounts", "Entered data", "Filed documents",
+    ],
+    "advanced-manufacturing": [
+        "Inspected parts", "Assisted on the production line", "Programmed a robot arm",
+        "Updated work orders",
+    ],
+    "agriculture": [
+        "Fed and cared for animals", "Planted seedlings", "Tested water samples",
+        "Worked the farm stand",
+    ],
+    "energy-natural-resources": [
+        "Cleared trails", "Recorded sensor readings", "Helped a solar crew",
+        "Sorted recycling data",
+    ],
+    "supply-chain-transportation": [
+        "Planned delivery routes", "Checked in shipments", "Assisted the service bay",
+        "Updated the fleet log",
+    ],
 }
 
 RETURN_COMMENTS = [
@@ -417,14 +487,22 @@ RETURN_COMMENTS = [
 
 WITHDRAWALS = [
     # (initiator, reason, note, partner relationship note, partner in good standing)
-    ("student", "schedule", "Student took on a second job and could not keep the schedule.", "Mentor understood; would host again.", True),
-    ("student", "not_a_fit", "Student realised the field is not for them.", "Partner appreciated the early notice.", True),
-    ("school", "attendance", "Missed four sessions without notice.", "Coordinator met the mentor; partner remains willing to host.", True),
-    ("partner", "partner_capacity", "Mentor left the company and no replacement was available.", "Partner will host again next term once a new mentor is trained.", True),
-    ("student", "transportation", "Lost access to a ride to the worksite.", "Partner offered a virtual role for next term.", True),
-    ("school", "academic", "Student needs the time for credit recovery.", "Partner relationship unaffected.", True),
-    ("partner", "conduct", "Safety rules were not followed after two warnings.", "Debriefed with the partner; placements there continue with closer check-ins.", False),
-    ("student", "family", "Family health matter.", "Partner sent well wishes; seat offered to the waitlist.", True),
+    ("student", "schedule", "Student took on a second job and could not keep the schedule.",
+     "Mentor understood; would host again.", True),
+    ("student", "not_a_fit", "Student realised the field is not for them.",
+     "Partner appreciated the early notice.", True),
+    ("school", "attendance", "Missed four sessions without notice.",
+     "Coordinator met the mentor; partner remains willing to host.", True),
+    ("partner", "partner_capacity", "Mentor left the company and no replacement was available.",
+     "Partner will host again next term once a new mentor is trained.", True),
+    ("student", "transportation", "Lost access to a ride to the worksite.",
+     "Partner offered a virtual role for next term.", True),
+    ("school", "academic", "Student needs the time for credit recovery.",
+     "Partner relationship unaffected.", True),
+    ("partner", "conduct", "Safety rules were not followed after two warnings.",
+     "Debriefed with the partner; placements there continue with closer check-ins.", False),
+    ("student", "family", "Family health matter.",
+     "Partner sent well wishes; seat offered to the waitlist.", True),
 ]
 
 JOB_TITLES = {
@@ -443,3 +521,4 @@ JOB_TITLES = {
     "energy-natural-resources": "Field technician",
     "supply-chain-transportation": "Logistics clerk",
 }
+# fmt: on

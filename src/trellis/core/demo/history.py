@@ -34,7 +34,7 @@ from trellis.placements.models import Outcome
 # Completed placements in the district-funded summer internship, 2021–22 … 2025–26.
 SUMMER_GROWTH = [13, 22, 35, 51, 72]
 # School-year placements (job shadows, Friday and fall internships) in the same years.
-SCHOOL_YEAR_GROWTH = [60, 75, 95, 120, 150]
+SCHOOL_YEAR_GROWTH = [40, 52, 66, 82, 100]
 SCHOOL_YEAR_MIX = [("shadow", 0.35), ("friday", 0.40), ("fall", 0.25)]
 
 
@@ -47,7 +47,9 @@ def build_history(ctx: Ctx, st: Students) -> list[Opp]:
     return summers
 
 
-def _opportunities(ctx: Ctx, year: YearInfo, track: str, placements: int, *, department_share: float) -> list[Opp]:
+def _opportunities(
+    ctx: Ctx, year: YearInfo, track: str, placements: int, *, department_share: float
+) -> list[Opp]:
     """Closed opportunities whose seats add up to `placements`."""
     opps = []
     left = placements
@@ -59,11 +61,25 @@ def _opportunities(ctx: Ctx, year: YearInfo, track: str, placements: int, *, dep
         role = pick_role(ctx, host)
         seats = min(seats_for(ctx, track), left)
         term, start, end, weekdays, times = schedule(ctx, track, year)
-        opps.append(add_opportunity(
-            ctx, partner=host, role=role, kind=KIND[track], track=track, year=year, term=term, start=start,
-            end=end, weekdays=weekdays, times=times, seats=seats, status="closed",
-            min_grade=12 if track == "friday" else 10, title=title_for(track, role[0]),
-        ))
+        opps.append(
+            add_opportunity(
+                ctx,
+                partner=host,
+                role=role,
+                kind=KIND[track],
+                track=track,
+                year=year,
+                term=term,
+                start=start,
+                end=end,
+                weekdays=weekdays,
+                times=times,
+                seats=seats,
+                status="closed",
+                min_grade=12 if track == "friday" else 10,
+                title=title_for(track, role[0]),
+            )
+        )
         left -= seats
     return opps
 
@@ -99,14 +115,31 @@ def _school_year(ctx: Ctx, st: Students, year: YearInfo, count: int) -> None:
                 if track != "shadow" and rng.random() < 0.1:
                     withdrawal = rng.choice(data.WITHDRAWALS)
                     withdrawn_on = dates[len(dates) // 3] if dates else opp.start
-                    placement = add_placement(ctx, st, i, opp, "withdrawn", created=created,
-                                              withdrawal=withdrawal, withdrawn_on=withdrawn_on)
-                    add_logs(ctx, placement, opp, [d for d in dates if d <= withdrawn_on], settled=True)
+                    placement = add_placement(
+                        ctx,
+                        st,
+                        i,
+                        opp,
+                        "withdrawn",
+                        created=created,
+                        withdrawal=withdrawal,
+                        withdrawn_on=withdrawn_on,
+                    )
+                    add_logs(
+                        ctx, placement, opp, [d for d in dates if d <= withdrawn_on], settled=True
+                    )
                     if withdrawal[1] == "not_a_fit":
                         add_reflection(ctx, placement, opp, withdrawn_on, fit="not_for_me")
                     continue
                 placement = add_placement(ctx, st, i, opp, "completed", created=created)
-                add_logs(ctx, placement, opp, dates, attendance=1.0 if track == "shadow" else 0.9, settled=True)
+                add_logs(
+                    ctx,
+                    placement,
+                    opp,
+                    dates,
+                    attendance=1.0 if track == "shadow" else 0.9,
+                    settled=True,
+                )
                 _finish(ctx, st, i, placement, opp, dates)
 
 
@@ -125,7 +158,9 @@ def _summer(ctx: Ctx, st: Students, year: YearInfo, count: int) -> list[Opp]:
             rising = rng.random() < 0.6  # most are rising seniors; the rest just graduated
             i = _graduate(ctx, st, graduating + 1 if rising else graduating, opp.cluster, used, opp)
             used.add((i, opp.id))
-            placement = add_placement(ctx, st, i, opp, "completed", created=at(opp.start - dt.timedelta(days=45), 11))
+            placement = add_placement(
+                ctx, st, i, opp, "completed", created=at(opp.start - dt.timedelta(days=45), 11)
+            )
             target = round(rng.uniform(96, 104) * 2) / 2
             add_logs(ctx, placement, opp, dates, attendance=0.9, target=target, settled=True)
             _finish(ctx, st, i, placement, opp, dates)
@@ -133,9 +168,16 @@ def _summer(ctx: Ctx, st: Students, year: YearInfo, count: int) -> list[Opp]:
             i = _graduate(ctx, st, graduating + 1, opp.cluster, used, opp)
             used.add((i, opp.id))
             withdrawn_on = dates[min(5, len(dates) - 1)]
-            placement = add_placement(ctx, st, i, opp, "withdrawn", created=at(opp.start - dt.timedelta(days=45), 11),
-                                      withdrawal=rng.choice(data.WITHDRAWALS[:2] + data.WITHDRAWALS[4:]),
-                                      withdrawn_on=withdrawn_on)
+            placement = add_placement(
+                ctx,
+                st,
+                i,
+                opp,
+                "withdrawn",
+                created=at(opp.start - dt.timedelta(days=45), 11),
+                withdrawal=rng.choice(data.WITHDRAWALS[:2] + data.WITHDRAWALS[4:]),
+                withdrawn_on=withdrawn_on,
+            )
             add_logs(ctx, placement, opp, [d for d in dates if d <= withdrawn_on], settled=True)
     return opps
 
@@ -153,12 +195,28 @@ def _finish(ctx: Ctx, st: Students, i: int, placement: int, opp: Opp, dates) -> 
     if opp.track in ("summer", "friday") and rng.random() < 0.06:
         offered = opp.end + dt.timedelta(days=rng.randrange(5, 40))
         title = data.JOB_TITLES[opp.cluster]
-        ctx.t(Outcome).add(st.ids[i], placement, opp.partner.id, "job_offer", offered, title,
-                           "Offered a part-time position after the internship.", ctx.coordinator_user)
+        ctx.t(Outcome).add(
+            st.ids[i],
+            placement,
+            opp.partner.id,
+            "job_offer",
+            offered,
+            title,
+            "Offered a part-time position after the internship.",
+            ctx.coordinator_user,
+        )
         graduated = dt.date(st.grad_year[i], 6, 20)
         if graduated < ctx.current.plan.start and rng.random() < 0.5:
-            ctx.t(Outcome).add(st.ids[i], placement, opp.partner.id, "hired", max(graduated, offered),
-                               title, "Hired after graduation.", ctx.coordinator_user)
+            ctx.t(Outcome).add(
+                st.ids[i],
+                placement,
+                opp.partner.id,
+                "hired",
+                max(graduated, offered),
+                title,
+                "Hired after graduation.",
+                ctx.coordinator_user,
+            )
 
 
 def build_budgets(ctx: Ctx, summer_opps: list[Opp]) -> None:
@@ -171,12 +229,19 @@ def build_budgets(ctx: Ctx, summer_opps: list[Opp]) -> None:
         opps = by_year.get(year.index, [])
         seats = sum(o.seats for o in opps)
         amount = (SUMMER_RATE * SUMMER_HOURS * seats).quantize(Decimal("0.01"))
-        budget = ctx.t(ProgramBudget).add(ctx.district_id, year.id, "District-funded summer internship", amount)
+        budget = ctx.t(ProgramBudget).add(
+            ctx.district_id, year.id, "District-funded summer internship", amount
+        )
         for opp in opps:
             through.add(budget, opp.id)
         start, end = year.plan.summer_internship_dates()
         period = 1
         while start <= end:
             stop = start + dt.timedelta(days=13)
-            ctx.t(PayPeriod).add(ctx.district_id, f"Summer {year.plan.graduation_year} pay period {period}", start, stop)
+            ctx.t(PayPeriod).add(
+                ctx.district_id,
+                f"Summer {year.plan.graduation_year} pay period {period}",
+                start,
+                stop,
+            )
             start, period = stop + dt.timedelta(days=1), period + 1

@@ -15,7 +15,16 @@ GRADES = np.array([8, 9, 10, 11, 12])
 GRADE_SHARE = [0.20, 0.21, 0.20, 0.20, 0.19]
 GENDERS = ["female", "male", "nonbinary", "not_reported"]
 GENDER_SHARE = [0.485, 0.485, 0.015, 0.015]
-RACES = ["white", "hispanic", "black", "asian", "two_or_more", "american_indian", "pacific_islander", "not_reported"]
+RACES = [
+    "white",
+    "hispanic",
+    "black",
+    "asian",
+    "two_or_more",
+    "american_indian",
+    "pacific_islander",
+    "not_reported",
+]
 RACE_SHARE = [0.46, 0.27, 0.14, 0.07, 0.045, 0.006, 0.004, 0.005]
 TRANSPORT = ["own_vehicle", "family", "public_transit", "walk_bike", "none"]
 TRANSPORT_UPPER = [0.35, 0.35, 0.10, 0.08, 0.12]  # grades 11–12
@@ -24,10 +33,16 @@ TRAVEL_MILES = {"own_vehicle": 20, "family": 12, "public_transit": 10, "walk_bik
 RELATIONSHIPS = ["parent", "parent", "parent", "parent", "grandparent", "guardian", "stepparent"]
 
 DEMO_STUDENT = {
-    "first": "Maya", "last": "Thompson", "birth": dt.date(2009, 3, 14), "gender": "female",
-    "race": "two_or_more", "interests": [("healthcare-human-services", "physical-health"),
-                                          ("education", "teaching-training-facilitation"),
-                                          ("digital-technology", None)],
+    "first": "Maya",
+    "last": "Thompson",
+    "birth": dt.date(2009, 3, 14),
+    "gender": "female",
+    "race": "two_or_more",
+    "interests": [
+        ("healthcare-human-services", "physical-health"),
+        ("education", "teaching-training-facilitation"),
+        ("digital-technology", None),
+    ],
 }
 DEMO_GUARDIAN = ("Denise", "Thompson")
 
@@ -131,7 +146,9 @@ def build_students(ctx: Ctx) -> Students:
     lasts = [data.LAST_NAMES[k] for k in npr.integers(0, len(data.LAST_NAMES), size=n).tolist()]
     upper = grades >= 11
     transport = np.where(
-        upper, npr.choice(TRANSPORT, size=n, p=TRANSPORT_UPPER), npr.choice(TRANSPORT, size=n, p=TRANSPORT_LOWER)
+        upper,
+        npr.choice(TRANSPORT, size=n, p=TRANSPORT_UPPER),
+        npr.choice(TRANSPORT, size=n, p=TRANSPORT_LOWER),
     ).tolist()
     day_bits = npr.random((n, 6)) < np.array([0.55, 0.6, 0.55, 0.6, 0.5, 0.25])
     fri = np.where(grades == 12, npr.random(n) < 0.85, day_bits[:, 4])
@@ -160,9 +177,22 @@ def build_students(ctx: Ctx) -> Students:
         user_id = None
         if i == 0:  # the demo student: a senior at Alder interested in health care
             d = DEMO_STUDENT
-            g, school_idx[i], births[i], genders[i], races[i] = 12, alder, d["birth"], d["gender"], d["race"]
+            g, school_idx[i], births[i], genders[i], races[i] = (
+                12,
+                alder,
+                d["birth"],
+                d["gender"],
+                d["race"],
+            )
             firsts[i], lasts[i], avail[i], transport[i] = d["first"], d["last"], 0b11111, "family"
-            cte[i], cte_first[i], ed[i], el[i], iep[i], shares_profile[i] = True, True, False, False, False, True
+            cte[i], cte_first[i], ed[i], el[i], iep[i], shares_profile[i] = (
+                True,
+                True,
+                False,
+                False,
+                False,
+                True,
+            )
             interests[i] = [(c, ctx.sub_id[(c, s)] if s else None) for c, s in d["interests"]]
             user_id = demo_user
         school = ctx.schools[school_idx[i]]
@@ -171,15 +201,49 @@ def build_students(ctx: Ctx) -> Students:
         cte_slug = (cluster_slugs[0] if cte_first[i] else cluster_slugs[-1]) if cte[i] else None
         mode = transport[i]
         sid = table.add(
-            ctx.district_id, school.id, user_id, number, firsts[i], lasts[i],
+            ctx.district_id,
+            school.id,
+            user_id,
+            number,
+            firsts[i],
+            lasts[i],
             f"{slug_word(firsts[i])}.{slug_word(lasts[i])}{number[-4:]}@students.maple-valley.example.org",
-            g, y0 + 1 + (12 - g), births[i], avail[i], mode, TRAVEL_MILES[mode],
-            school.zips[zip_pick[i]], round(school.lat + lat_off[i], 5), round(school.lon + lon_off[i], 5),
-            cte[i], data.CTE_PROGRAMS[cte_slug] if cte_slug else "", ctx.cluster_id[cte_slug] if cte_slug else None,
-            genders[i], races[i], ed[i], el[i], iep[i], shares_profile[i], True,
+            g,
+            y0 + 1 + (12 - g),
+            births[i],
+            avail[i],
+            mode,
+            TRAVEL_MILES[mode],
+            school.zips[zip_pick[i]],
+            round(school.lat + lat_off[i], 5),
+            round(school.lon + lon_off[i], 5),
+            cte[i],
+            data.CTE_PROGRAMS[cte_slug] if cte_slug else "",
+            ctx.cluster_id[cte_slug] if cte_slug else None,
+            genders[i],
+            races[i],
+            ed[i],
+            el[i],
+            iep[i],
+            shares_profile[i],
+            True,
         )
-        _record(st, sid, firsts[i], lasts[i], g, y0 + 1 + (12 - g), births[i], avail[i], mode,
-                school_idx[i], cluster_slugs, cte[i], ed[i], user_id)
+        _record(
+            st,
+            sid,
+            firsts[i],
+            lasts[i],
+            g,
+            y0 + 1 + (12 - g),
+            births[i],
+            avail[i],
+            mode,
+            school_idx[i],
+            cluster_slugs,
+            cte[i],
+            ed[i],
+            user_id,
+        )
         _add_interests(ctx, sid, interests[i])
     st.n_current = n
     _add_guardians(ctx, st, range(n), two_share=0.65)
@@ -194,8 +258,22 @@ def build_students(ctx: Ctx) -> Students:
     return st
 
 
-def _record(st: Students, sid, first, last, grade, grad_year, birth, avail, transport, school,
-            clusters, cte, ed, user_id):
+def _record(
+    st: Students,
+    sid,
+    first,
+    last,
+    grade,
+    grad_year,
+    birth,
+    avail,
+    transport,
+    school,
+    clusters,
+    cte,
+    ed,
+    user_id,
+):
     st.ids.append(sid)
     st.first.append(first)
     st.last.append(last)
@@ -235,7 +313,9 @@ def _add_guardians(ctx: Ctx, st: Students, indices, *, two_share: float):
                 user_id, relationship = None, rng.choice(RELATIONSHIPS)
             name = f"{first} {last}"
             email = f"{slug_word(first)}.{slug_word(last)}.{st.ids[i]}{k}@example.net"
-            gl = table.add(st.ids[i], user_id, name, email, relationship, rng.random() < 0.97 or k == 0)
+            gl = table.add(
+                st.ids[i], user_id, name, email, relationship, rng.random() < 0.97 or k == 0
+            )
             st.guardians[i].append((gl, name, user_id))
 
 
@@ -251,7 +331,9 @@ def add_alumnus(ctx: Ctx, st: Students, class_year: int, cluster: str) -> int:
     school_idx = rng.choices([0, 1, 2], weights=[0.40, 0.35, 0.25])[0]
     school = ctx.schools[school_idx]
     slugs = [cluster] if rng.random() < 0.8 else []
-    extra = rng.choices(list(data.INTEREST_WEIGHTS), weights=list(data.INTEREST_WEIGHTS.values()), k=2)
+    extra = rng.choices(
+        list(data.INTEREST_WEIGHTS), weights=list(data.INTEREST_WEIGHTS.values()), k=2
+    )
     for slug in extra:
         if slug not in slugs:
             slugs.append(slug)
@@ -260,13 +342,49 @@ def add_alumnus(ctx: Ctx, st: Students, class_year: int, cluster: str) -> int:
     ed = rng.random() < 0.38
     mode = rng.choice(["own_vehicle", "family", "family", "public_transit"])
     sid = ctx.t(Student).add(
-        ctx.district_id, school.id, None, number, first, last, "", 12, class_year, birth, 0b11111, mode,
-        TRAVEL_MILES[mode], school.zips[rng.randrange(2)], round(school.lat + rng.gauss(0, 0.03), 5),
-        round(school.lon + rng.gauss(0, 0.04), 5), cte, data.CTE_PROGRAMS[slugs[0]] if cte else "",
-        ctx.cluster_id[slugs[0]] if cte else None, gender, rng.choices(RACES, weights=RACE_SHARE)[0],
-        ed, rng.random() < 0.08, rng.random() < 0.13, rng.random() < 0.75, False,
+        ctx.district_id,
+        school.id,
+        None,
+        number,
+        first,
+        last,
+        "",
+        12,
+        class_year,
+        birth,
+        0b11111,
+        mode,
+        TRAVEL_MILES[mode],
+        school.zips[rng.randrange(2)],
+        round(school.lat + rng.gauss(0, 0.03), 5),
+        round(school.lon + rng.gauss(0, 0.04), 5),
+        cte,
+        data.CTE_PROGRAMS[slugs[0]] if cte else "",
+        ctx.cluster_id[slugs[0]] if cte else None,
+        gender,
+        rng.choices(RACES, weights=RACE_SHARE)[0],
+        ed,
+        rng.random() < 0.08,
+        rng.random() < 0.13,
+        rng.random() < 0.75,
+        False,
     )
-    _record(st, sid, first, last, 12, class_year, birth, 0b11111, mode, school_idx, tuple(slugs), cte, ed, None)
+    _record(
+        st,
+        sid,
+        first,
+        last,
+        12,
+        class_year,
+        birth,
+        0b11111,
+        mode,
+        school_idx,
+        tuple(slugs),
+        cte,
+        ed,
+        None,
+    )
     _add_interests(ctx, sid, [(s, None) for s in slugs])
     i = len(st.ids) - 1
     _add_guardians(ctx, st, [i], two_share=0.0)

@@ -29,14 +29,18 @@ from trellis.students.models import GuardianLink, Student, StudentInterest
 def delete_district(district) -> None:
     user_ids = set(Membership.objects.filter(district=district).values_list("user_id", flat=True))
     user_ids |= set(
-        Student.objects.filter(district=district, user__isnull=False).values_list("user_id", flat=True)
-    )
-    user_ids |= set(
-        GuardianLink.objects.filter(student__district=district, guardian_user__isnull=False).values_list(
-            "guardian_user_id", flat=True
+        Student.objects.filter(district=district, user__isnull=False).values_list(
+            "user_id", flat=True
         )
     )
-    user_ids |= set(Mentor.objects.filter(partner__district=district).values_list("user_id", flat=True))
+    user_ids |= set(
+        GuardianLink.objects.filter(
+            student__district=district, guardian_user__isnull=False
+        ).values_list("guardian_user_id", flat=True)
+    )
+    user_ids |= set(
+        Mentor.objects.filter(partner__district=district).values_list("user_id", flat=True)
+    )
     elsewhere = Membership.objects.filter(user_id__in=user_ids).exclude(district=district)
     user_ids -= set(elsewhere.values_list("user_id", flat=True))
 

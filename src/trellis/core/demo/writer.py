@@ -60,7 +60,8 @@ class Table:
         self.defaults = tuple(writer.prepare(f, writer.default_for(f)) for f in defaults)
         columns = [pk, *self.fields, *defaults]
         quote = conn.ops.quote_name
-        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        # Identifiers come from model metadata, quoted; values are always bound parameters.
+        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
             quote(opts.db_table),
             ", ".join(quote(f.column) for f in columns),
             ", ".join(["%s"] * len(columns)),
@@ -72,9 +73,13 @@ class Table:
                 self.preparers.append((i, _Prepared(lambda v, f=f: writer.prepare(f, v)), None))
             elif kind in _PREPARED_TYPES:
                 self.preparers.append((i, None, lambda v, f=f: writer.prepare(f, v)))
+        self.parents = [
+            f.related_model for f in self.fields if f.is_relation and f.related_model is not model
+        ]
         self.next_id = writer.first_free_id(model)
         self.rows: list[tuple] = []
         self.count = 0
+        self.flushing = False
 
     def add(self, *values) -> int:
         pk = self.next_id
@@ -85,9 +90,33 @@ class Table:
             self.flush()
         return pk
 
+    def extend(self, rows: list[tuple]) -> None:
+        """Many rows at once (the hour-log loop): ids in order, no call per row."""
+        first = self.next_id
+        self.next_id = first + len(rows)
+        self.rows.extend(
+            [(pk, *values) for pk, values in zip(range(first, self.next_id), rows, strict=True)]
+        )
+        if len(self.rows) >= CHUNK:
+            self.flush()
+
     def flush(self) -> None:
-        if not self.rows:
+        if not self.rows or self.flushing:
             return
+        # Parents first: a child row whose parent is still queued is a pending (deferred)
+        # foreign-key violation, and while any is pending SQLite searches the child table on
+        # every parent insert, which is quadratic once the child's index is deferred.
+        self.flushing = True
+        try:
+            for parent in self.parents:
+                table = self.writer.tables.get(parent)
+                if table is not None:
+                    table.flush()
+            self._flush()
+        finally:
+            self.flushing = False
+
+    def _flush(self) -> None:
         rows = self.rows
         if len(rows) >= CHUNK:
             self.writer.defer_indexes(self.model)
@@ -174,7 +203,7 @@ class Writer:
         opts = model._meta
         quote = self.connection.ops.quote_name
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT MAX({quote(opts.pk.column)}) FROM {quote(opts.db_table)}")
+            cursor.execute(f"SELECT MAX({quote(opts.pk.column)}) FROM {quote(opts.db_table)}")  # noqa: S608
             (top,) = cursor.fetchone()
         return (top or 0) + 1
 

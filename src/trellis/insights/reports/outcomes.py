@@ -1,6 +1,20 @@
 """What placements lead to: hours completed, completion and withdrawal, evaluations, career fit."""
 
-from django.db.models import Avg, Count, DecimalField, F, FloatField, OuterRef, Q, Subquery, Sum
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
 
@@ -24,35 +38,70 @@ from trellis.placements.models import CareerFit, Evaluation, Placement, Reflecti
 
 def approved_hours(ctx: ReportContext):
     """Approved hour logs of in-scope placements, filtered by school and cluster."""
-    qs = HourLog.objects.filter(
-        status=HourLog.Status.APPROVED, placement__in=placements(ctx).values("pk")
+    qs = HourLog.objects.for_user(ctx.user).filter(
+        status=HourLog.Status.APPROVED, placement__district=ctx.district
     )
+    if ctx.school is not None:
+        qs = qs.filter(placement__student__school=ctx.school)
+    if ctx.cluster is not None:
+        qs = qs.filter(placement__opportunity__cluster=ctx.cluster)
     return qs
 
 
-def hours(ctx: ReportContext) -> ReportResult:
-    result = ReportResult()
-    logs = approved_hours(ctx)
-    by_year = {
-        row["sy"]: row
-        for row in logs.annotate(sy=ctx.year_case("date"))
-        .exclude(sy=None)
-        .values("sy")
-        .annotate(hours=Sum("hours"), students=Count("placement__student", distinct=True))
+def _participants(qs, field) -> dict:
+    """Distinct students per value of `field`, over placements (far fewer rows than hour logs)."""
+    return {
+        row["key"]: row["n"]
+        for row in qs.annotate(key=field)
+        .values("key")
+        .annotate(n=Count("student", distinct=True))
         .order_by()
     }
-    year_rows = []
-    for year in ctx.years:
-        row = by_year.get(year.pk, {})
-        year_rows.append(
-            [
-                year.name,
-                dec(row.get("hours")),
-                row.get("students", 0),
-                mean(row.get("hours"), row.get("students"), ONE_DP),
-            ]
-        )
-    header = ["Approved hours", "Students with hours", "Mean hours per student"]
+
+
+def _hours_row(label, hours_total, participants):
+    return [label, dec(hours_total), participants, mean(hours_total, participants, ONE_DP)]
+
+
+def hours(ctx: ReportContext) -> ReportResult:
+    """One pass over the hour logs, grouped by (school year, cluster, school) and summed below.
+
+    There is no DISTINCT over that big table: the students the hours belong to are counted
+    over placements instead, as the participants of the year (placements started that year).
+    """
+    result = ReportResult()
+    cells = list(
+        approved_hours(ctx)
+        .annotate(sy=ctx.year_case("date"))
+        .exclude(sy=None)
+        .values("sy", "placement__opportunity__cluster_id", "placement__student__school_id")
+        .annotate(hours=Sum("hours"))
+        .order_by()
+    )
+    by_year, by_cluster, by_school = (
+        defaultdict(Decimal),
+        defaultdict(Decimal),
+        defaultdict(Decimal),
+    )
+    for cell in cells:
+        by_year[cell["sy"]] += cell["hours"]
+        if ctx.year is not None and cell["sy"] == ctx.year.pk:
+            by_cluster[cell["placement__opportunity__cluster_id"]] += cell["hours"]
+            by_school[cell["placement__student__school_id"]] += cell["hours"]
+    started = started_placements(ctx)
+    # A student belongs to one school, so distinct counts per (year, school) add up to the year's.
+    people = list(
+        started.annotate(sy=ctx.year_case("start_date"))
+        .exclude(sy=None)
+        .values("sy", "student__school_id")
+        .annotate(n=Count("student", distinct=True))
+        .order_by()
+    )
+    participants = defaultdict(int)
+    for row in people:
+        participants[row["sy"]] += row["n"]
+    year_rows = [_hours_row(y.name, by_year.get(y.pk), participants[y.pk]) for y in ctx.years]
+    header = ["Approved hours", "Participants", "Mean hours per participant"]
     result.sections.append(
         Section(
             "Approved hours by school year",
@@ -64,46 +113,23 @@ def hours(ctx: ReportContext) -> ReportResult:
                 [("Approved hours", [float(r[1]) for r in year_rows])],
                 value_label="hours",
             ),
-            note="Hours count in the school year of the day they were worked, once a mentor approved them.",
+            note="Hours count in the school year of the day they were worked, once a mentor approved them; "
+            "participants are the students whose placement started that year.",
         )
     )
     if ctx.year is None:
         return result
     year = ctx.year.name
-    in_year = logs.filter(ctx.year_q("date"))
-
-    def grouped(field):
-        return {
-            row[field]: row
-            for row in in_year.values(field)
-            .annotate(hours=Sum("hours"), students=Count("placement__student", distinct=True))
-            .order_by()
-        }
-
-    clusters = grouped("placement__opportunity__cluster_id")
-    cluster_rows = []
-    for c in ctx.clusters_in_view():
-        row = clusters.get(c.pk, {})
-        cluster_rows.append(
-            [
-                c.name,
-                dec(row.get("hours")),
-                row.get("students", 0),
-                mean(row.get("hours"), row.get("students"), ONE_DP),
-            ]
-        )
-    schools = grouped("placement__student__school_id")
-    school_rows = []
-    for s in ctx.schools():
-        row = schools.get(s.pk, {})
-        school_rows.append(
-            [
-                s.name,
-                dec(row.get("hours")),
-                row.get("students", 0),
-                mean(row.get("hours"), row.get("students"), ONE_DP),
-            ]
-        )
+    started_in_year = started.filter(ctx.year_q("start_date"))
+    cluster_people = _participants(started_in_year, F("opportunity__cluster_id"))
+    cluster_rows = [
+        _hours_row(c.name, by_cluster.get(c.pk), cluster_people.get(c.pk, 0))
+        for c in ctx.clusters_in_view()
+    ]
+    school_people = {r["student__school_id"]: r["n"] for r in people if r["sy"] == ctx.year.pk}
+    school_rows = [
+        _hours_row(s.name, by_school.get(s.pk), school_people.get(s.pk, 0)) for s in ctx.schools()
+    ]
 
     # Placements of the year with a target of hours: how many reached it.
     approved = (
@@ -128,11 +154,10 @@ def hours(ctx: ReportContext) -> ReportResult:
             reached=Count("pk", filter=Q(done__gte=F("opportunity__target_hours"))),
         )
     )
-    total = by_year.get(ctx.year.pk, {})
     result.facts = [
         ("School year", year),
-        ("Approved hours", dec(total.get("hours"))),
-        ("Students with approved hours", total.get("students", 0)),
+        ("Approved hours", dec(by_year.get(ctx.year.pk))),
+        ("Participants", participants[ctx.year.pk]),
         (
             "Placements that reached their target hours",
             f"{targets['reached']} of {targets['with_target']}",
@@ -439,25 +464,27 @@ def _score(value):
 def career_fit(ctx: ReportContext) -> ReportResult:
     """The student's latest reflection per placement: is this career for them?"""
     result = ReportResult()
-    latest = (
-        Reflection.objects.filter(placement=OuterRef("pk"))
-        .order_by("-created_at", "-pk")
-        .values("career_fit")[:1]
-    )
     base = started_placements(ctx)
     if ctx.year is not None:
         base = base.filter(ctx.year_q("start_date"))
+    # Each placement's latest reflection: no later one exists (an anti-join, not a subquery
+    # per placement), grouped by cluster and verdict in one pass.
+    later = Reflection.objects.filter(placement=OuterRef("placement")).filter(
+        Q(created_at__gt=OuterRef("created_at"))
+        | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
+    )
     fits = list(CareerFit)
-    counts = {
-        row["opportunity__cluster_id"]: row
-        for row in base.annotate(fit=Subquery(latest))
-        .values("opportunity__cluster_id")
-        .annotate(
-            reflected=Count("pk", filter=Q(fit__isnull=False)),
-            **{f"fit_{f.value}": Count("pk", filter=Q(fit=f.value)) for f in fits},
-        )
+    counts: dict = defaultdict(dict)
+    for row in (
+        Reflection.objects.filter(placement__in=base.values("pk"))
+        .exclude(Exists(later))
+        .values("placement__opportunity__cluster_id", "career_fit")
+        .annotate(n=Count("pk"))
         .order_by()
-    }
+    ):
+        counts[row["placement__opportunity__cluster_id"]][f"fit_{row['career_fit']}"] = row["n"]
+    for row in counts.values():
+        row["reflected"] = sum(row.values())
     rows = []
     for c in ctx.clusters_in_view():
         row = counts.get(c.pk, {})

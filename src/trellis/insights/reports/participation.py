@@ -1,7 +1,9 @@
 """Who takes part: participation by school year (the growth chart), school, grade, cluster, kind;
 and equity: participation rates against enrolment by demographic group, school and transport."""
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Value
+from collections import defaultdict
+
+from django.db.models import Count, Q
 
 from trellis.insights.reports.base import (
     STARTED,
@@ -25,16 +27,17 @@ def participation(ctx: ReportContext) -> ReportResult:
     base = started_placements(ctx)
     result = ReportResult()
 
-    # Growth: one grouped query over every year, distinct students per kind and in summer.
+    # Growth, by school and by grade in one pass: distinct students per (year, school,
+    # graduation year). A student has one school and one graduation year, so these distinct
+    # counts add up across schools and grades without counting anyone twice.
     per_kind = {
         f"kind_{k.value}": Count("student", distinct=True, filter=Q(opportunity__kind=k.value))
         for k in KINDS
     }
-    growth = {
-        row["sy"]: row
-        for row in base.annotate(sy=ctx.year_case("start_date"))
+    cells = list(
+        base.annotate(sy=ctx.year_case("start_date"))
         .exclude(sy=None)
-        .values("sy")
+        .values("sy", "student__school_id", "student__graduation_year")
         .annotate(
             participants=Count("student", distinct=True),
             placements=Count("pk"),
@@ -42,7 +45,12 @@ def participation(ctx: ReportContext) -> ReportResult:
             **per_kind,
         )
         .order_by()
-    }
+    )
+    totals = ("participants", "placements", "summer", *per_kind)
+    growth: dict = defaultdict(lambda: defaultdict(int))
+    for cell in cells:
+        for name in totals:
+            growth[cell["sy"]][name] += cell[name]
     growth_rows = []
     for year in ctx.years:
         row = growth.get(year.pk, {})
@@ -80,34 +88,19 @@ def participation(ctx: ReportContext) -> ReportResult:
     in_year = base.filter(ctx.year_q("start_date"))
     graduating = ctx.year.graduation_year
 
-    by_school = {
-        row["student__school_id"]: row
-        for row in in_year.values("student__school_id")
-        .annotate(participants=Count("student", distinct=True), placements=Count("pk"))
-        .order_by()
-    }
-    school_rows = [
-        [
-            s.name,
-            by_school.get(s.pk, {}).get("participants", 0),
-            by_school.get(s.pk, {}).get("placements", 0),
-        ]
-        for s in ctx.schools()
-    ]
-    by_grade = {
-        row["grade_then"]: row
-        for row in in_year.annotate(
-            grade_then=Value(12 + graduating, output_field=IntegerField())
-            - F("student__graduation_year")
-        )
-        .values("grade_then")
-        .annotate(participants=Count("student", distinct=True), placements=Count("pk"))
-        .order_by()
-    }
-    grade_rows = [
-        [f"Grade {g}", row["participants"], row["placements"]]
-        for g, row in sorted(by_grade.items(), key=lambda item: item[0])
-    ]
+    by_school: dict = defaultdict(lambda: [0, 0])
+    by_grade: dict = defaultdict(lambda: [0, 0])
+    for cell in cells:
+        if cell["sy"] != ctx.year.pk:
+            continue
+        for bucket in (
+            by_school[cell["student__school_id"]],
+            by_grade[12 + graduating - cell["student__graduation_year"]],
+        ):
+            bucket[0] += cell["participants"]
+            bucket[1] += cell["placements"]
+    school_rows = [[s.name, *by_school.get(s.pk, [0, 0])] for s in ctx.schools()]
+    grade_rows = [[f"Grade {g}", *counts] for g, counts in sorted(by_grade.items())]
     by_cluster = {
         row["opportunity__cluster_id"]: row
         for row in in_year.values("opportunity__cluster_id")
@@ -200,26 +193,37 @@ def participation(ctx: ReportContext) -> ReportResult:
     return result
 
 
+DIMENSIONS = (
+    "race_ethnicity",
+    "gender",
+    "is_economically_disadvantaged",
+    "is_english_learner",
+    "has_iep",
+    "transportation",
+    "school_id",
+)
+
+
 def _groups(ctx: ReportContext):
-    """(section heading, [(label, Q on Student)]) for every equity breakdown."""
+    """(heading, table key, [(label, {dimension: value})]) for every equity breakdown."""
     yes_no = [("Yes", True), ("No", False)]
     return [
         (
             "By race and ethnicity",
             "race",
-            [(label, Q(race_ethnicity=value)) for value, label in RaceEthnicity.choices],
+            [(label, {"race_ethnicity": value}) for value, label in RaceEthnicity.choices],
         ),
-        ("By gender", "gender", [(label, Q(gender=value)) for value, label in Gender.choices]),
+        ("By gender", "gender", [(label, {"gender": value}) for value, label in Gender.choices]),
         (
             "By program group",
             "program",
             [
                 *[
-                    (f"Economically disadvantaged: {t}", Q(is_economically_disadvantaged=v))
+                    (f"Economically disadvantaged: {t}", {"is_economically_disadvantaged": v})
                     for t, v in yes_no
                 ],
-                *[(f"English learner: {t}", Q(is_english_learner=v)) for t, v in yes_no],
-                *[(f"IEP or 504 plan: {t}", Q(has_iep=v)) for t, v in yes_no],
+                *[(f"English learner: {t}", {"is_english_learner": v}) for t, v in yes_no],
+                *[(f"IEP or 504 plan: {t}", {"has_iep": v}) for t, v in yes_no],
             ],
         ),
         (
@@ -228,12 +232,12 @@ def _groups(ctx: ReportContext):
             [
                 (
                     label + (" (needs transportation)" if value == Transportation.NONE else ""),
-                    Q(transportation=value),
+                    {"transportation": value},
                 )
                 for value, label in Transportation.choices
             ],
         ),
-        ("By school", "school", [(s.name, Q(school=s.pk)) for s in ctx.schools()]),
+        ("By school", "school", [(s.name, {"school_id": s.pk}) for s in ctx.schools()]),
     ]
 
 
@@ -257,23 +261,41 @@ def equity(ctx: ReportContext) -> ReportResult:
     if ctx.year is None:
         result.notes.append("Add a school year to see participation rates.")
         return result
-    took_part = Placement.objects.filter(STARTED, ctx.year_q("start_date"), student=OuterRef("pk"))
+    participants = Placement.objects.filter(
+        STARTED, ctx.year_q("start_date"), district=ctx.district
+    )
     if ctx.cluster is not None:
-        took_part = took_part.filter(opportunity__cluster=ctx.cluster)
-    groups = _groups(ctx)
-    aggregates = {"all_e": Count("pk"), "all_p": Count("pk", filter=Q(took_part=True))}
-    for _, key, rows in groups:
-        for i, (_, q) in enumerate(rows):
-            aggregates[f"{key}_{i}_e"] = Count("pk", filter=q)
-            aggregates[f"{key}_{i}_p"] = Count("pk", filter=q & Q(took_part=True))
-    totals = enrolled_students(ctx).annotate(took_part=Exists(took_part)).aggregate(**aggregates)
+        participants = participants.filter(opportunity__cluster=ctx.cluster)
+    # One pass over the students: counts per combination of every dimension, summed below.
+    # The participant ids are a hashed subplan, computed once (not a subquery per student).
+    cells = list(
+        enrolled_students(ctx)
+        .values(*DIMENSIONS)
+        .annotate(
+            enrolled=Count("pk"),
+            took_part=Count("pk", filter=Q(pk__in=participants.values("student_id"))),
+        )
+        .order_by()
+    )
 
-    overall = percent(totals["all_p"], totals["all_e"])
+    sums: dict = defaultdict(lambda: [0, 0])
+    for cell in cells:
+        for key in (None, *DIMENSIONS):
+            entry = sums[(key, cell[key] if key else None)]
+            entry[0] += cell["enrolled"]
+            entry[1] += cell["took_part"]
+
+    def total(match: dict) -> tuple[int, int]:
+        ((key, value),) = match.items() if match else ((None, None),)
+        return tuple(sums.get((key, value), (0, 0)))
+
+    all_enrolled, all_took_part = total({})
+    overall = percent(all_took_part, all_enrolled)
     year = ctx.year.name
     result.facts = [
         ("School year", year),
-        ("Students enrolled", totals["all_e"]),
-        ("Participants", totals["all_p"]),
+        ("Students enrolled", all_enrolled),
+        ("Participants", all_took_part),
         ("Participation rate", f"{overall} %" if overall is not None else "—"),
     ]
     header = [
@@ -283,10 +305,10 @@ def equity(ctx: ReportContext) -> ReportResult:
         "Participation rate (%)",
         "Difference from all students (points)",
     ]
-    for heading, key, rows in groups:
+    for heading, key, groups in _groups(ctx):
         table_rows = []
-        for i, (label, _) in enumerate(rows):
-            enrolled, took = totals[f"{key}_{i}_e"], totals[f"{key}_{i}_p"]
+        for label, match in groups:
+            enrolled, took = total(match)
             rate = percent(took, enrolled)
             diff = rate - overall if rate is not None and overall is not None else None
             table_rows.append([label, enrolled, took, rate, diff])

@@ -17,7 +17,9 @@ def lifecycle_panel(context, placement):
         "placement": placement,
         "manages": can_manage_placement(user, placement),
         "missing": missing_signatures(placement) if confirmed else [],
-        "to_sign": [a for a in placement.agreements.all() if signable_roles(user, a)] if confirmed else [],
+        "to_sign": [a for a in placement.agreements.all() if signable_roles(user, a)]
+        if confirmed
+        else [],
     }
 
 
@@ -35,4 +37,7 @@ def partner_lifecycle_links(context, partner):
     from trellis.placements.lifecycle_permissions import manager_districts
 
     user = context["request"].user
-    return {"partner": partner, "manages": user.is_superuser or partner.district_id in manager_districts(user)}
+    return {
+        "partner": partner,
+        "manages": user.is_superuser or partner.district_id in manager_districts(user),
+    }

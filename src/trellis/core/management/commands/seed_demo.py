@@ -27,10 +27,14 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--students", type=int, default=1200, help="Enrolled students (default 1,200).")
+        parser.add_argument(
+            "--students", type=int, default=1200, help="Enrolled students (default 1,200)."
+        )
         parser.add_argument("--seed", type=int, default=2026, help="Random seed (default 2026).")
         parser.add_argument(
-            "--reset", action="store_true", help="Delete the demo district and its accounts, then build it again."
+            "--reset",
+            action="store_true",
+            help="Delete the demo district and its accounts, then build it again.",
         )
 
     def handle(self, *args, students, seed, reset, **options):
@@ -46,22 +50,30 @@ class Command(BaseCommand):
             if existing:
                 delete_district(existing)
             usernames = [login[1] for login in DEMO_LOGINS]
-            taken = sorted(User.objects.filter(username__in=usernames).values_list("username", flat=True))
+            taken = sorted(
+                User.objects.filter(username__in=usernames).values_list("username", flat=True)
+            )
             if taken:
                 raise CommandError(
                     f"These usernames already belong to accounts outside the demo district: {', '.join(taken)}."
                 )
             counts = build_demo_district(students=students, seed=seed)
             district = District.objects.get(slug=DISTRICT_SLUG)
-            AuditEvent.record(actor=None, action="demo.seeded", district=district,
-                              data={"students": students, "seed": seed})
+            AuditEvent.record(
+                actor=None,
+                action="demo.seeded",
+                district=district,
+                data={"students": students, "seed": seed},
+            )
         seconds = time.perf_counter() - started
-        self.stdout.write(self.style.SUCCESS(
-            f"Built {DISTRICT_NAME} in {seconds:.1f} s: {students:,} students, "
-            f"{counts['partners.Partner']:,} partners, {counts['opportunities.Opportunity']:,} opportunities, "
-            f"{counts['placements.Placement']:,} placements, {counts['hours.HourLog']:,} hour logs "
-            f"({sum(counts.values()):,} rows)."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Built {DISTRICT_NAME} in {seconds:.1f} s: {students:,} students, "
+                f"{counts['partners.Partner']:,} partners, {counts['opportunities.Opportunity']:,} opportunities, "
+                f"{counts['placements.Placement']:,} placements, {counts['hours.HourLog']:,} hour logs "
+                f"({sum(counts.values()):,} rows)."
+            )
+        )
         if options["verbosity"] > 1:
             for label, count in sorted(counts.items()):
                 self.stdout.write(f"  {label:<40} {count:>10,}")
@@ -69,9 +81,15 @@ class Command(BaseCommand):
 
     def _print_logins(self):
         rows = [("Role", "Username", "Password", "What to look at")]
-        rows += [(role, username, DEMO_PASSWORD, what) for role, username, _f, _l, what in DEMO_LOGINS]
+        rows += [
+            (role, username, DEMO_PASSWORD, what) for role, username, _f, _l, what in DEMO_LOGINS
+        ]
         widths = [max(len(r[k]) for r in rows) for k in range(3)]
         for n, row in enumerate(rows):
-            self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[3])
+            self.stdout.write(
+                "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+                + "  "
+                + row[3]
+            )
             if n == 0:
                 self.stdout.write("  ".join("-" * w for w in widths) + "  " + "-" * len(row[3]))

@@ -1,0 +1,81 @@
+"""The coordinators' approval queue: opportunities partners submitted, to publish or send back.
+
+Only district admins and coordinators of the opportunity's district reach these pages; a
+partner, mentor, student or guardian gets a 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from trellis.core.lists import paginate
+from trellis.opportunities.forms import ReturnForm
+from trellis.opportunities.models import Opportunity
+from trellis.opportunities.services import (
+    approve_opportunity,
+    close_opportunity,
+    open_placement_count,
+    return_opportunity,
+    submission_problems,
+)
+from trellis.partners.access import (
+    get_reviewable_opportunity,
+    require_reviewer,
+    reviewable_opportunities,
+)
+
+
+@login_required
+@require_GET
+def approvals(request):
+    require_reviewer(request.user)
+    rows = (
+        reviewable_opportunities(request.user)
+        .filter(status=Opportunity.Status.PENDING)
+        .select_related("partner", "cluster", "worksite")
+        .order_by("updated_at", "pk")
+    )
+    return render(request, "opportunities/approvals/queue.html", {"page_obj": paginate(request, rows)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request, pk):
+    """One opportunity: approve it, send it back with a comment, or close a published one."""
+    opportunity = get_reviewable_opportunity(request.user, pk)
+    form = ReturnForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                approve_opportunity(opportunity=opportunity, actor=request.user)
+                messages.success(request, f"“{opportunity.title}” is published.")
+                return redirect("opportunities:approvals")
+            if action == "return":
+                form = ReturnForm(request.POST)
+                if form.is_valid():
+                    return_opportunity(
+                        opportunity=opportunity,
+                        actor=request.user,
+                        comment=form.cleaned_data["comment"],
+                    )
+                    messages.success(request, f"“{opportunity.title}” went back to the partner.")
+                    return redirect("opportunities:approvals")
+            elif action == "close":
+                close_opportunity(opportunity=opportunity, actor=request.user)
+                messages.success(request, f"“{opportunity.title}” is closed.")
+                return redirect("opportunities:review", opportunity.pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("opportunities:review", opportunity.pk)
+    pending = opportunity.status == Opportunity.Status.PENDING
+    context = {
+        "opportunity": opportunity,
+        "form": form,
+        "filled": open_placement_count(opportunity),
+        "problems": submission_problems(opportunity) if pending else [],
+    }
+    status = 422 if request.method == "POST" else 200
+    return render(request, "opportunities/approvals/review.html", context, status=status)

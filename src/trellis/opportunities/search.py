@@ -1,0 +1,294 @@
+"""The student's browse: the published catalog filtered in SQL, and per row whether they may apply.
+
+Filtering, seats taken, the student's own application and placement, and the distance from home
+are all computed in the one query that fetches a page, so a page costs the same whatever its
+length. Why an opportunity is closed to a student comes from the matching adapter's rules (the
+same sentences a match round shows), plus what only a direct application cares about: a full
+opportunity, one already applied to or placed at, one that has ended, and the youth labour
+hour rules for the opportunity's own schedule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import (
+    ASin,
+    Coalesce,
+    Cos,
+    Greatest,
+    Least,
+    Power,
+    Radians,
+    Sin,
+    Sqrt,
+)
+
+from trellis.districts.calendar import DistrictCalendar
+from trellis.hours import labour
+from trellis.opportunities.models import Opportunity, OpportunityKind
+from trellis.partners.models import PartnerKind
+from trellis.placements.matching_adapter import EARTH_RADIUS_MILES, RULE_LABELS, ineligibility
+from trellis.placements.models import Application, Placement
+from trellis.students.models import StudentInterest
+
+LABELS = {
+    **RULE_LABELS,
+    "closed": "Not open",
+    "ended": "Dates",
+    "full": "Seats",
+    "applied": "Your application",
+    "placed": "Your placement",
+    "labour": "Youth labour rules",
+}
+# An application in one of these states still stands: the student cannot apply again.
+STANDING_APPLICATION = (
+    Application.Status.SUBMITTED,
+    Application.Status.INTERVIEW,
+    Application.Status.ACCEPTED,
+    Application.Status.DECLINED,
+)
+# Schedule checks the matching rules do not already make (age, grade and hazard are theirs).
+_LABOUR_CODES_ALREADY_SHOWN = {"minimum_age", "minimum_grade", "hazardous_occupation"}
+
+
+@dataclass(frozen=True)
+class BrowseFilters:
+    """What the student asked for; None means "any"."""
+
+    q: str = ""
+    cluster: object = None
+    kind: str = ""
+    paid: bool | None = None
+    virtual: bool | None = None
+    weekday: int | None = None  # date.weekday(): 0 = Monday
+    in_district: bool | None = None
+    near: bool = False
+
+
+def distance_expression(latitude: float, longitude: float):
+    """Haversine miles from a fixed point to the worksite, in SQL (NULL without coordinates)."""
+    lat1 = Radians(Value(latitude, output_field=FloatField()))
+    lat2 = Radians(F("worksite__latitude"))
+    dlat = Radians(F("worksite__latitude") - Value(latitude, output_field=FloatField()))
+    dlon = Radians(F("worksite__longitude") - Value(longitude, output_field=FloatField()))
+    a = Power(Sin(dlat / 2), 2) + Cos(lat1) * Cos(lat2) * Power(Sin(dlon / 2), 2)
+    # Least() guards asin's domain against rounding just above 1 for antipodal points.
+    return Value(2 * EARTH_RADIUS_MILES) * ASin(Least(Sqrt(a), Value(1.0)))
+
+
+def has_home(student) -> bool:
+    return student.home_latitude is not None and student.home_longitude is not None
+
+
+def for_student(user, student) -> QuerySet:
+    """The catalog the student may browse, annotated with everything a row and its reasons need."""
+    open_placements = (
+        Placement.objects.filter(opportunity=OuterRef("pk"), status__in=Placement.OPEN_STATUSES)
+        .order_by()
+        .values("opportunity")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    mine = Application.objects.filter(student=student, opportunity=OuterRef("pk"))
+    interest = StudentInterest.objects.filter(
+        student=student, cluster=OuterRef("cluster")
+    ).order_by("rank")
+    qs = (
+        Opportunity.objects.for_user(user)
+        .filter(district_id=student.district_id)
+        .select_related("partner", "worksite", "cluster", "subcluster")
+        .annotate(
+            seats_taken=Coalesce(Subquery(open_placements, output_field=IntegerField()), 0),
+            my_application_id=Subquery(mine.values("pk")[:1]),
+            my_application_status=Subquery(mine.values("status")[:1]),
+            placed_here=Exists(
+                Placement.objects.filter(
+                    student=student,
+                    opportunity=OuterRef("pk"),
+                    status__in=Placement.OPEN_STATUSES,
+                )
+            ),
+            interest_rank=Subquery(interest.values("rank")[:1]),
+        )
+        .annotate(seats_left=Greatest(F("seats") - F("seats_taken"), Value(0)))
+    )
+    if has_home(student):
+        qs = qs.annotate(
+            distance_miles=distance_expression(student.home_latitude, student.home_longitude)
+        )
+    else:
+        qs = qs.annotate(distance_miles=Value(None, output_field=FloatField()))
+    return qs
+
+
+def _virtual_q() -> Q:
+    return Q(kind=OpportunityKind.VIRTUAL) | Q(worksite__is_virtual=True)
+
+
+def browse(user, student, filters: BrowseFilters) -> QuerySet:
+    """The filtered catalog, the student's interests first, then by start date."""
+    qs = for_student(user, student)
+    if filters.q:
+        q = filters.q
+        qs = qs.filter(
+            Q(title__icontains=q) | Q(description__icontains=q) | Q(partner__name__icontains=q)
+        )
+    if filters.cluster is not None:
+        qs = qs.filter(cluster=filters.cluster)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.paid is not None:
+        qs = qs.filter(is_paid=filters.paid)
+    if filters.virtual is True:
+        qs = qs.filter(_virtual_q())
+    elif filters.virtual is False:
+        qs = qs.exclude(_virtual_q())
+    if filters.weekday is not None:
+        bit = 1 << filters.weekday
+        qs = qs.annotate(_on_day=F("weekdays").bitand(bit)).filter(_on_day=bit)
+    if filters.in_district is True:
+        qs = qs.filter(partner__kind=PartnerKind.DISTRICT_DEPARTMENT)
+    elif filters.in_district is False:
+        qs = qs.exclude(partner__kind=PartnerKind.DISTRICT_DEPARTMENT)
+    if filters.near and has_home(student):
+        # Virtual work is near everyone; a worksite without coordinates cannot be shown as near.
+        qs = qs.filter(_virtual_q() | Q(distance_miles__lte=student.max_travel_miles))
+    return qs.order_by(F("interest_rank").asc(nulls_last=True), "start_date", "title", "pk")
+
+
+def get_for_student(user, student, pk) -> Opportunity | None:
+    """One annotated opportunity of the student's catalog, or None."""
+    return for_student(user, student).filter(pk=pk).first()
+
+
+# ---------------------------------------------------------------------------------------------
+# Why an opportunity is not open to this student
+
+
+def student_row(student) -> dict:
+    """The fields the matching rules read, from a Student instance (no query)."""
+    return {
+        "grade": student.grade,
+        "birth_date": student.birth_date,
+        "availability": student.availability,
+        "transportation": student.transportation,
+        "max_travel_miles": student.max_travel_miles,
+        "home_latitude": student.home_latitude,
+        "home_longitude": student.home_longitude,
+    }
+
+
+def opportunity_row(opportunity) -> dict:
+    worksite = opportunity.worksite
+    return {
+        "status": opportunity.status,
+        "min_grade": opportunity.min_grade,
+        "min_age": opportunity.min_age,
+        "is_hazardous": opportunity.is_hazardous,
+        "hazardous_orders": opportunity.hazardous_orders,
+        "weekdays": opportunity.weekdays,
+        "start_date": opportunity.start_date,
+        "kind": opportunity.kind,
+        "worksite__is_virtual": worksite.is_virtual if worksite else None,
+        "worksite__latitude": worksite.latitude if worksite else None,
+        "worksite__longitude": worksite.longitude if worksite else None,
+    }
+
+
+def _has_hour_limits(band) -> bool:
+    return any(
+        limit is not None
+        for limit in (
+            band.daily_school_day,
+            band.daily_non_school_day,
+            band.weekly_school_week,
+            band.weekly_non_school_week,
+            band.earliest_start,
+        )
+    )
+
+
+def _labour_reason(student, opportunity, calendar, span) -> str | None:
+    """The youth labour hour rules on the opportunity's own schedule (only ages that have them)."""
+    ages = {student.age_on(opportunity.start_date), student.age_on(opportunity.end_date)}
+    bands = []
+    for age in ages:
+        try:
+            bands.append(labour.band_for(age))
+        except LookupError:
+            return None
+    if not any(band.allowed and _has_hour_limits(band) for band in bands):
+        return None
+    calendar.load(*(span or (opportunity.start_date, opportunity.end_date)))
+    ok, code = labour.eligible_for_opportunity(student, opportunity, calendar)
+    if ok or code in _LABOUR_CODES_ALREADY_SHOWN:
+        return None
+    return (
+        f"Its schedule breaks a youth labour rule for students your age "
+        f"({labour.RULE_NAMES.get(code, code).lower()})."
+    )
+
+
+def reasons_not_open(
+    student, opportunity, *, today: dt.date, calendar=None, span=None
+) -> list[dict]:
+    """Every reason the student cannot apply, as {code, label, text}; [] when they can.
+
+    `opportunity` comes from `for_student()` (it carries seats taken and the student's own
+    application and placement). `calendar` and `span` (the dates of a whole page) are shared
+    across a page so the labour check, when a student's age calls for it, loads the calendar once.
+    """
+    rules = list(ineligibility(student_row(student), opportunity_row(opportunity)))
+    if opportunity.end_date < today:
+        rules.append(
+            ("ended", f"It ended on {opportunity.end_date:%B} {opportunity.end_date.day}.")
+        )
+    if opportunity.placed_here:
+        rules.append(("placed", "You already have a placement here."))
+    status = opportunity.my_application_status
+    if status in STANDING_APPLICATION:
+        label = Application.Status(status).label.lower()
+        if status == Application.Status.DECLINED:
+            rules.append(("applied", "The partner declined your application."))
+        else:
+            rules.append(("applied", f"You have already applied (your application is {label})."))
+    if opportunity.seats_taken >= opportunity.seats and not opportunity.placed_here:
+        seats = (
+            "The only seat is" if opportunity.seats == 1 else f"All {opportunity.seats} seats are"
+        )
+        rules.append(("full", f"{seats} taken."))
+    if not any(code in ("age", "hazardous", "closed", "ended") for code, _ in rules):
+        calendar = calendar or DistrictCalendar(student.district, student.school)
+        text = _labour_reason(student, opportunity, calendar, span)
+        if text:
+            rules.append(("labour", text))
+    return [{"code": code, "label": LABELS.get(code, code), "text": text} for code, text in rules]
+
+
+def attach_reasons(student, opportunities, *, today: dt.date) -> list:
+    """Set `.reasons` and `.can_apply` on each opportunity of a page; the calendar loads once."""
+    opportunities = list(opportunities)
+    calendar = DistrictCalendar(student.district, student.school)
+    span = None
+    if opportunities:
+        span = (min(o.start_date for o in opportunities), max(o.end_date for o in opportunities))
+    for opportunity in opportunities:
+        opportunity.reasons = reasons_not_open(
+            student, opportunity, today=today, calendar=calendar, span=span
+        )
+        opportunity.can_apply = not opportunity.reasons
+    return opportunities

@@ -1,0 +1,190 @@
+"""Forms of the partner and mentor portals; they check input, the services apply the rules."""
+
+from django import forms
+from django.utils import timezone
+
+from trellis.partners.models import Partner, Worksite
+from trellis.placements.evaluation_services import SCORE_NAMES, SCORES
+from trellis.placements.models import Evaluation
+
+
+class PartnerProfileForm(forms.ModelForm):
+    website = forms.URLField(
+        label="Website address", required=False, max_length=200, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Partner
+        fields = ["name", "description", "website", "phone", "contact_email"]
+        labels = {"contact_email": "Contact e-mail"}
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {"description": "What you do, shown to students browsing opportunities."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].widget.input_type = "tel"
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
+        self.fields["website"].widget.attrs["autocomplete"] = "url"
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = Partner.objects.filter(district_id=self.instance.district_id, name__iexact=name)
+        if clash.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("Another partner in the district already has this name.")
+        return name
+
+    def _post_clean(self):
+        # The service validates and saves; the form must not change the instance it was given.
+        pass
+
+
+class WorksiteForm(forms.ModelForm):
+    class Meta:
+        model = Worksite
+        fields = ["name", "is_virtual", "address", "city", "state", "zip_code"]
+        labels = {
+            "is_virtual": "Virtual (students work remotely)",
+            "address": "Street address",
+            "state": "State (two letters)",
+            "zip_code": "ZIP code",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["address"].widget.attrs["autocomplete"] = "street-address"
+        self.fields["city"].widget.attrs["autocomplete"] = "address-level2"
+        self.fields["state"].widget.attrs["autocomplete"] = "address-level1"
+        self.fields["zip_code"].widget.attrs["autocomplete"] = "postal-code"
+
+    def clean_state(self):
+        return self.cleaned_data["state"].strip().upper()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("is_virtual") and not (data.get("address") or "").strip():
+            self.add_error("address", "Give the street address, or mark the worksite as virtual.")
+        return data
+
+    def _post_clean(self):
+        pass
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class MentorInviteForm(forms.Form):
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    email = forms.EmailField(
+        label="E-mail address",
+        help_text="We e-mail a link to set a password. District staff keep their existing account.",
+    )
+    title = forms.CharField(label="Job title", max_length=120, required=False)
+    phone = forms.CharField(label="Phone", max_length=40, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].widget.attrs["autocomplete"] = "off"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "off"
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+        self.fields["phone"].widget.input_type = "tel"
+
+
+class MentorEditForm(forms.Form):
+    title = forms.CharField(label="Job title", max_length=120, required=False)
+    phone = forms.CharField(label="Phone", max_length=40, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].widget.input_type = "tel"
+
+
+class BackgroundCheckForm(forms.Form):
+    background_check_date = forms.DateField(
+        label="Background check date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The date the district's background check cleared. Leave empty if none is on file.",
+    )
+
+    def clean_background_check_date(self):
+        value = self.cleaned_data["background_check_date"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("The date cannot be in the future.")
+        return value
+
+
+class RankForm(forms.Form):
+    interview_rank = forms.IntegerField(
+        label="Interview rank",
+        min_value=1,
+        max_value=999,
+        required=False,
+        help_text="1 is your first choice. Match rounds use your ranking. Leave empty to clear.",
+    )
+
+
+class DeclineForm(forms.Form):
+    note = forms.CharField(
+        label="Note for the school (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Seen by the school's staff, not by the student.",
+    )
+
+
+class ConcernForm(forms.Form):
+    text = forms.CharField(
+        label="What is the concern?",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="The student's coordinator is told at once, in Trellis and by e-mail. "
+        "For an emergency, call 911 first.",
+    )
+
+
+class EvaluationForm(forms.Form):
+    """One radio group per rubric criterion (a fieldset with a legend), comments, and on the
+    final evaluation whether the mentor would host a student again."""
+
+    comments = forms.CharField(
+        label="Comments",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Strengths and what to work on; the student and the school read this.",
+    )
+    would_host_again = forms.TypedChoiceField(
+        label="Would you host a student again?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, criteria, kind, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        self.kind = kind
+        score_fields = {}
+        for criterion in criteria:
+            choices = [
+                (s, f"{s} – {SCORE_NAMES[s]}: {criterion.descriptors.get(s, '')}") for s in SCORES
+            ]
+            score_fields[f"score_{criterion.key}"] = forms.ChoiceField(
+                label=criterion.label,
+                choices=choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Score “{criterion.label}”."},
+            )
+        # Scores first, in the rubric's order, then comments (and the final question).
+        self.fields = {**score_fields, **self.fields}
+        if kind != Evaluation.Kind.FINAL:
+            del self.fields["would_host_again"]
+
+    def score_fields(self):
+        return [self[f"score_{c.key}"] for c in self.criteria]
+
+    def scores(self) -> dict:
+        return {c.key: int(self.cleaned_data[f"score_{c.key}"]) for c in self.criteria}

@@ -1,0 +1,388 @@
+"""A partner administrator's writes: profile, worksites, mentors, and decisions on applicants.
+
+Each service checks that the actor administers the partner (coordinators only record mentors'
+background checks), runs in one transaction, writes an audit event, and e-mails after commit.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.template import loader
+from django.urls import reverse
+from django.utils import timezone
+
+from trellis.accounts.models import Membership, Role, User
+from trellis.core.models import AuditEvent
+from trellis.core.notifications import notify, send_emails
+from trellis.partners.access import can_review_district, is_partner_admin_of
+from trellis.partners.models import Mentor, Worksite
+from trellis.placements.models import Application
+from trellis.placements.services import create_placement
+
+PROFILE_FIELDS = ("name", "description", "website", "phone", "contact_email")
+WORKSITE_FIELDS = ("name", "is_virtual", "address", "city", "state", "zip_code")
+DECIDABLE = (Application.Status.SUBMITTED, Application.Status.INTERVIEW)
+
+VERB_APPLICATION_ACCEPTED = "application.accepted"
+VERB_APPLICATION_DECLINED = "application.declined"
+VERB_MENTOR_ADDED = "mentor.added"
+
+
+class PartnerRefused(ValidationError):
+    """A partner-portal step the rules forbid; the message says why."""
+
+
+def _require_admin(actor, partner_id):
+    if not is_partner_admin_of(actor, partner_id):
+        raise PermissionDenied("Only the partner's administrators can do this.")
+
+
+def _audit(*, actor, action, target, district, data=None):
+    AuditEvent.record(actor=actor, action=action, target=target, district=district, data=data)
+
+
+def _apply(instance, fields: dict, allowed) -> list[str]:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise PartnerRefused(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    changed = []
+    for name, value in fields.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed.append(name)
+    return changed
+
+
+# --- Profile and worksites -----------------------------------------------------------------
+
+
+@transaction.atomic
+def update_partner_profile(*, partner, actor, fields: dict):
+    """Name, description, website, phone and contact e-mail; kind and department stay the district's."""
+    _require_admin(actor, partner.pk)
+    changed = _apply(partner, fields, PROFILE_FIELDS)
+    if changed:
+        partner.full_clean()
+        partner.save(update_fields=changed)
+        _audit(
+            actor=actor,
+            action="partner.updated",
+            target=partner,
+            district=partner.district,
+            data={"fields": changed},
+        )
+    return partner
+
+
+def _clean_worksite(worksite):
+    if worksite.is_virtual:
+        worksite.address = worksite.address.strip()
+    elif not worksite.address.strip():
+        raise PartnerRefused("Give the worksite's street address, or mark it as virtual.")
+    worksite.full_clean()
+
+
+@transaction.atomic
+def add_worksite(*, partner, actor, fields: dict):
+    _require_admin(actor, partner.pk)
+    worksite = Worksite(partner=partner)
+    _apply(worksite, fields, WORKSITE_FIELDS)
+    _clean_worksite(worksite)
+    worksite.save()
+    _audit(actor=actor, action="worksite.added", target=worksite, district=partner.district)
+    return worksite
+
+
+@transaction.atomic
+def update_worksite(*, worksite, actor, fields: dict):
+    _require_admin(actor, worksite.partner_id)
+    changed = _apply(worksite, fields, WORKSITE_FIELDS)
+    if changed:
+        if {"address", "city", "state", "zip_code", "is_virtual"} & set(changed):
+            # The old coordinates described the old address; distance filters must not trust them.
+            worksite.latitude = worksite.longitude = None
+        _clean_worksite(worksite)
+        worksite.save()
+        _audit(
+            actor=actor,
+            action="worksite.updated",
+            target=worksite,
+            district=worksite.partner.district,
+            data={"fields": changed},
+        )
+    return worksite
+
+
+# --- Mentors ---------------------------------------------------------------------------------
+
+
+class _InvitationForm(PasswordResetForm):
+    """Django's password-reset machinery (uid + one-time token) aimed at exactly one new user.
+
+    PasswordResetForm skips accounts without a usable password, which is every invitee, so the
+    user is given here; the e-mail goes out through the shared queue after the commit.
+    """
+
+    def __init__(self, user):
+        super().__init__(data={"email": user.email})
+        self._invitee = user
+
+    def get_users(self, email):
+        return [self._invitee]
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        send_emails([{"to": [to_email], "subject": subject, "body": body}])
+
+
+def send_password_set_email(user, *, partner, invited_by):
+    """Queue the "set your password" e-mail: a one-time link that also signs the mentor in later."""
+    site = urlsplit(settings.SITE_URL)
+    form = _InvitationForm(user)
+    form.is_valid()
+    form.save(
+        domain_override=site.netloc,
+        use_https=site.scheme == "https",
+        subject_template_name="partners/mentor_invite_subject.txt",
+        email_template_name="partners/mentor_invite_email.txt",
+        extra_email_context={
+            "partner": partner,
+            "invited_by": invited_by.get_full_name() or invited_by.get_username(),
+        },
+    )
+
+
+def _free_username(email: str) -> str:
+    base = email.lower()[:140]
+    candidate, n = base, 1
+    while User.objects.filter(username__iexact=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+@transaction.atomic
+def invite_mentor(*, partner, actor, first_name, last_name, email, title="", phone=""):
+    """Add a mentor by name and e-mail.
+
+    A new person gets an account with no usable password and an e-mail to set one; someone who
+    already has an account (district staff mentoring for a department, say) keeps it and is told.
+    """
+    _require_admin(actor, partner.pk)
+    email = (email or "").strip()
+    first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
+    if not (email and first_name and last_name):
+        raise PartnerRefused("Give the mentor's first name, last name and e-mail address.")
+    user = User.objects.filter(email__iexact=email).order_by("pk").first()
+    created = user is None
+    if created:
+        user = User(
+            username=_free_username(email),
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+        )
+        user.set_unusable_password()
+        user.save()
+    elif Mentor.objects.filter(partner=partner, user=user).exists():
+        raise PartnerRefused(f"{user} is already a mentor at {partner.name}.")
+    Membership.objects.get_or_create(
+        user=user, role=Role.MENTOR, district_id=partner.district_id, partner=partner
+    )
+    mentor = Mentor.objects.create(partner=partner, user=user, title=title, phone=phone)
+    _audit(
+        actor=actor,
+        action="mentor.invited" if created else "mentor.added",
+        target=mentor,
+        district=partner.district,
+        data={"user": user.pk, "new_account": created},
+    )
+    if created or not user.has_usable_password():
+        send_password_set_email(user, partner=partner, invited_by=actor)
+    else:
+        notify(
+            [user],
+            verb=VERB_MENTOR_ADDED,
+            text=f"You are now a mentor at {partner.name} in Trellis.",
+            url=reverse("mentor:home"),
+            district=partner.district,
+        )
+    return mentor
+
+
+@transaction.atomic
+def update_mentor(*, mentor, actor, title, phone):
+    """A partner administrator edits the mentor's title and phone (not the background check)."""
+    _require_admin(actor, mentor.partner_id)
+    changed = _apply(mentor, {"title": title, "phone": phone}, ("title", "phone"))
+    if changed:
+        mentor.save(update_fields=changed)
+        _audit(
+            actor=actor,
+            action="mentor.updated",
+            target=mentor,
+            district=mentor.partner.district,
+            data={"fields": changed},
+        )
+    return mentor
+
+
+@transaction.atomic
+def resend_mentor_invitation(*, mentor, actor):
+    """A fresh password-set link for a mentor who has not set a password yet."""
+    _require_admin(actor, mentor.partner_id)
+    if mentor.user.has_usable_password():
+        raise PartnerRefused(f"{mentor.user} has already set a password.")
+    send_password_set_email(mentor.user, partner=mentor.partner, invited_by=actor)
+    _audit(
+        actor=actor, action="mentor.invitation_resent", target=mentor, district=mentor.partner.district
+    )
+    return mentor
+
+
+@transaction.atomic
+def record_background_check(*, mentor, actor, checked_on):
+    """Coordinators only: the district vouches for the check, not the partner."""
+    if not can_review_district(actor, mentor.partner.district_id):
+        raise PermissionDenied("Only the district's coordinators record background checks.")
+    if checked_on is not None and checked_on > timezone.localdate():
+        raise PartnerRefused("A background check date cannot be in the future.")
+    before = mentor.background_check_date
+    mentor.background_check_date = checked_on
+    mentor.save(update_fields=["background_check_date"])
+    _audit(
+        actor=actor,
+        action="mentor.background_check_recorded",
+        target=mentor,
+        district=mentor.partner.district,
+        data={
+            "from": before.isoformat() if before else None,
+            "to": checked_on.isoformat() if checked_on else None,
+        },
+    )
+    return mentor
+
+
+# --- Applicants ------------------------------------------------------------------------------
+
+
+def _lock_application(application):
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("student__user", "student__school", "opportunity__partner__district")
+        .get(pk=application.pk)
+    )
+
+
+def _decidable(application):
+    if application.status not in DECIDABLE:
+        raise PartnerRefused(
+            f"This application is already {application.get_status_display().lower()}."
+        )
+
+
+def _tell_student(application, *, verb, text):
+    student = application.student
+    if student.user_id:
+        notify(
+            [student.user],
+            verb=verb,
+            text=text,
+            url=reverse("opportunities:detail", args=[application.opportunity_id]),
+            district=application.opportunity.partner.district,
+        )
+
+
+@transaction.atomic
+def accept_application(*, application, actor):
+    """Accept an applicant: the application is accepted and a placement is proposed to the
+    student's coordinator, through the lifecycle's create_placement (seats, eligibility)."""
+    application = _lock_application(application)
+    opportunity = application.opportunity
+    _require_admin(actor, opportunity.partner_id)
+    _decidable(application)
+    application.status = Application.Status.ACCEPTED
+    application.decided_at = timezone.now()
+    application.save(update_fields=["status", "decided_at"])
+    placement = create_placement(
+        student=application.student, opportunity=opportunity, actor=actor, application=application
+    )
+    _audit(
+        actor=actor,
+        action="application.accepted",
+        target=application,
+        district=opportunity.partner.district,
+        data={"placement": placement.pk},
+    )
+    _tell_student(
+        application,
+        verb=VERB_APPLICATION_ACCEPTED,
+        text=f"{opportunity.partner.name} accepted your application to “{opportunity.title}”. "
+        "Your coordinator will confirm the placement.",
+    )
+    return placement
+
+
+@transaction.atomic
+def decline_application(*, application, actor, note=""):
+    """Decline an applicant; the note stays with the partner and the school."""
+    application = _lock_application(application)
+    opportunity = application.opportunity
+    _require_admin(actor, opportunity.partner_id)
+    _decidable(application)
+    application.status = Application.Status.DECLINED
+    application.decided_at = timezone.now()
+    application.partner_note = (note or "").strip()
+    application.save(update_fields=["status", "decided_at", "partner_note"])
+    _audit(
+        actor=actor,
+        action="application.declined",
+        target=application,
+        district=opportunity.partner.district,
+    )
+    _tell_student(
+        application,
+        verb=VERB_APPLICATION_DECLINED,
+        text=f"{opportunity.partner.name} cannot offer you a place in “{opportunity.title}” "
+        "this time. Other opportunities are open.",
+    )
+    return application
+
+
+@transaction.atomic
+def rank_application(*, application, actor, rank):
+    """The partner's interview rank (1 = best), used by match rounds; blank clears it.
+
+    Ranking a submitted application moves it to the interview stage.
+    """
+    application = _lock_application(application)
+    opportunity = application.opportunity
+    _require_admin(actor, opportunity.partner_id)
+    _decidable(application)
+    if rank is not None and (rank < 1 or rank > 999):
+        raise PartnerRefused("A rank is a whole number from 1 (best) up.")
+    before = application.interview_rank
+    application.interview_rank = rank
+    if rank is not None and application.status == Application.Status.SUBMITTED:
+        application.status = Application.Status.INTERVIEW
+    application.save(update_fields=["interview_rank", "status"])
+    _audit(
+        actor=actor,
+        action="application.ranked",
+        target=application,
+        district=opportunity.partner.district,
+        data={"from": before, "to": rank},
+    )
+    return application

@@ -1,0 +1,164 @@
+"""What a student does on their own: apply to an opportunity, withdraw the application, reflect.
+
+Each service acts only for the student themself (`actor` is the student's account), runs in one
+transaction, refuses with a sentence the student can act on, and writes an audit event. The
+rules for who may apply are the browse page's (`opportunities.search.reasons_not_open`), so the
+page and the service can never disagree.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from trellis.accounts.models import Role, User
+from trellis.core.models import AuditEvent
+from trellis.core.notifications import notify
+from trellis.districts.calendar import district_today
+from trellis.opportunities import search
+from trellis.opportunities.models import Opportunity
+from trellis.placements.models import Application, CareerFit, Placement, Reflection
+
+STATEMENT_MAX = 1500
+REFLECTION_MAX = 5000
+REFLECTION_STATUSES = (Placement.Status.ACTIVE, Placement.Status.COMPLETED)
+APPLICATION_SUBMITTED = "application.submitted"
+
+
+class ApplicationRefused(ValidationError):
+    """An application, withdrawal or reflection the rules forbid; the message says why."""
+
+
+def _require_own(actor, student):
+    if not getattr(actor, "is_authenticated", False) or student.user_id != actor.pk:
+        raise PermissionDenied("Only the student can do this for themself.")
+
+
+def _partner_reviewers(opportunity):
+    """The partner's administrators and the opportunity's mentor review applications."""
+    users = list(
+        User.objects.filter(
+            memberships__role=Role.PARTNER_ADMIN,
+            memberships__partner_id=opportunity.partner_id,
+            is_active=True,
+        ).distinct()
+    )
+    if opportunity.mentor_id:
+        users.append(opportunity.mentor.user)
+    return users
+
+
+@transaction.atomic
+def apply_to_opportunity(*, student, opportunity, statement, actor) -> Application:
+    """Apply with a short statement; refused when any reason on the browse page applies.
+
+    One application per student and opportunity: a withdrawn application is submitted again
+    (with the new statement) rather than duplicated.
+    """
+    _require_own(actor, student)
+    if not student.is_active:
+        raise ApplicationRefused("Your student record is not active; ask your coordinator.")
+    statement = (statement or "").strip()
+    if not statement:
+        raise ApplicationRefused("Write a short statement about why you want this opportunity.")
+    if len(statement) > STATEMENT_MAX:
+        raise ApplicationRefused(f"Keep your statement to {STATEMENT_MAX} characters or fewer.")
+    # Applications to one opportunity are serialised, so a double click meets the first row.
+    locked = Opportunity.objects.select_for_update(of=("self",)).filter(pk=opportunity.pk).first()
+    if locked is None or locked.district_id != student.district_id:
+        raise ApplicationRefused("That opportunity is not open to you.")
+    annotated = search.get_for_student(actor, student, opportunity.pk)
+    if annotated is None:
+        raise ApplicationRefused(f"“{locked.title}” is not open for applications.")
+    reasons = search.reasons_not_open(student, annotated, today=district_today(student.district))
+    if reasons:
+        raise ApplicationRefused(" ".join(r["text"] for r in reasons))
+    existing = (
+        Application.objects.select_for_update()
+        .filter(student=student, opportunity=annotated)
+        .first()
+    )
+    if existing is not None:
+        # Only a withdrawn one can be here: every standing status is a reason above.
+        existing.status = Application.Status.SUBMITTED
+        existing.statement = statement
+        existing.interview_rank = None
+        existing.decided_at = None
+        existing.save(update_fields=["status", "statement", "interview_rank", "decided_at"])
+        application, action = existing, "application.resubmitted"
+    else:
+        application = Application.objects.create(
+            student=student, opportunity=annotated, statement=statement
+        )
+        action = "application.submitted"
+    AuditEvent.record(
+        actor=actor,
+        action=action,
+        target=application,
+        district=student.district,
+        data={"opportunity": annotated.pk},
+    )
+    notify(
+        _partner_reviewers(annotated),
+        verb=APPLICATION_SUBMITTED,
+        text=f"New application for {annotated.title} from {student.full_name}.",
+        url=reverse("opportunities:detail", args=[annotated.pk]),
+        district=student.district,
+    )
+    return application
+
+
+@transaction.atomic
+def withdraw_application(*, application, actor) -> Application:
+    """The student takes back an application the partner has not yet acted on."""
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("student__district", "opportunity")
+        .get(pk=application.pk)
+    )
+    _require_own(actor, application.student)
+    if application.status != Application.Status.SUBMITTED:
+        raise ApplicationRefused(
+            f"Only a submitted application can be withdrawn; this one is "
+            f"{application.get_status_display().lower()}."
+        )
+    application.status = Application.Status.WITHDRAWN
+    application.decided_at = timezone.now()
+    application.save(update_fields=["status", "decided_at"])
+    AuditEvent.record(
+        actor=actor,
+        action="application.withdrawn",
+        target=application,
+        district=application.student.district,
+        data={"opportunity": application.opportunity_id},
+    )
+    return application
+
+
+@transaction.atomic
+def write_reflection(*, placement, actor, career_fit, text) -> Reflection:
+    """The student's reflection on an active or completed placement, with their career fit."""
+    _require_own(actor, placement.student)
+    if placement.status not in REFLECTION_STATUSES:
+        raise ApplicationRefused(
+            f"You can reflect on an active or completed placement; this one is "
+            f"{placement.get_status_display().lower()}."
+        )
+    if career_fit not in CareerFit.values:
+        raise ApplicationRefused(
+            "Choose whether this career is for you, you are unsure, or it is not for you."
+        )
+    text = (text or "").strip()
+    if not text:
+        raise ApplicationRefused("Write your reflection.")
+    if len(text) > REFLECTION_MAX:
+        raise ApplicationRefused(f"Keep your reflection to {REFLECTION_MAX} characters or fewer.")
+    reflection = Reflection.objects.create(placement=placement, career_fit=career_fit, text=text)
+    AuditEvent.record(
+        actor=actor,
+        action="reflection.written",
+        target=placement,
+        district=placement.district,
+        data={"reflection": reflection.pk, "career_fit": career_fit},
+    )
+    return reflection

@@ -1,0 +1,235 @@
+"""The student's own services: apply, withdraw an application, write a reflection."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from tests import factories as f
+from trellis.core.models import AuditEvent, Notification
+from trellis.opportunities.models import Opportunity
+from trellis.placements.application_services import (
+    ApplicationRefused,
+    apply_to_opportunity,
+    withdraw_application,
+    write_reflection,
+)
+from trellis.placements.models import Application, Placement, Reflection
+from trellis.students.models import Transportation
+
+
+@pytest.fixture
+def opening(personas):
+    """A published opportunity at partner P with a free seat that student A may apply to."""
+    return f.OpportunityFactory(
+        partner=personas.partner_p, mentor=personas.mentor_p_record, title="Clinic intake aide"
+    )
+
+
+def apply(personas, opportunity, statement="I want to work with patients."):
+    return apply_to_opportunity(
+        student=personas.student_a,
+        opportunity=opportunity,
+        statement=statement,
+        actor=personas.student_a_user,
+    )
+
+
+def test_student_applies_with_a_statement_and_it_is_audited(personas, opening):
+    application = apply(personas, opening)
+    assert application.status == Application.Status.SUBMITTED
+    assert application.statement == "I want to work with patients."
+    event = AuditEvent.objects.get(action="application.submitted")
+    assert event.actor == personas.student_a_user
+    assert event.target_id == str(application.pk)
+    assert event.district == personas.district
+
+
+def test_application_notifies_the_partner_admin_and_mentor(personas, opening):
+    apply(personas, opening)
+    notified = set(Notification.objects.values_list("user__username", flat=True))
+    assert {"mentor_p"} <= notified
+    assert "student_a" not in notified and "mentor_q" not in notified
+
+
+def test_partner_admin_of_the_partner_is_notified(personas, opening):
+    apply(personas, opening)
+    admins = Notification.objects.filter(user__memberships__role="partner_admin")
+    assert list(admins.values_list("user__username", flat=True)) == ["partner_admin_p"]
+
+
+def test_second_application_to_the_same_opportunity_is_refused(personas, opening):
+    apply(personas, opening)
+    with pytest.raises(ApplicationRefused, match="already applied"):
+        apply(personas, opening)
+    assert Application.objects.filter(student=personas.student_a, opportunity=opening).count() == 1
+
+
+def test_blank_statement_is_refused(personas, opening):
+    with pytest.raises(ApplicationRefused, match="statement"):
+        apply(personas, opening, statement="   ")
+
+
+def test_overlong_statement_is_refused(personas, opening):
+    with pytest.raises(ApplicationRefused, match="1500"):
+        apply(personas, opening, statement="x" * 1501)
+
+
+def test_full_opportunity_is_refused(personas):
+    opportunity = f.OpportunityFactory(partner=personas.partner_p, seats=1)
+    f.PlacementFactory(opportunity=opportunity, student=f.StudentFactory(school=personas.school_b))
+    with pytest.raises(ApplicationRefused, match="only seat is taken"):
+        apply(personas, opportunity)
+
+
+def test_ineligible_student_is_refused_with_the_reasons(personas):
+    opportunity = f.OpportunityFactory(partner=personas.partner_p, min_grade=12, weekdays=1 | 32)
+    personas.student_a.grade = 11
+    personas.student_a.availability = 1  # Mondays only
+    personas.student_a.save()
+    with pytest.raises(ApplicationRefused) as refused:
+        apply(personas, opportunity)
+    message = str(refused.value)
+    assert "grade 12 and up; you are in grade 11" in message
+    assert "not available on Sat" in message
+
+
+def test_unpublished_opportunity_is_refused(personas):
+    draft = f.OpportunityFactory(partner=personas.partner_p, status=Opportunity.Status.DRAFT)
+    with pytest.raises(ApplicationRefused, match="not open"):
+        apply(personas, draft)
+
+
+def test_opportunity_of_another_district_is_refused(personas):
+    other = f.OpportunityFactory(partner=personas.other_placement.opportunity.partner)
+    with pytest.raises(ApplicationRefused, match="not open"):
+        apply(personas, other)
+
+
+def test_only_the_student_can_apply_for_themself(personas, opening):
+    for actor in (personas.student_b_user, personas.guardian_a, personas.coordinator_a):
+        with pytest.raises(PermissionDenied):
+            apply_to_opportunity(
+                student=personas.student_a, opportunity=opening, statement="Hi", actor=actor
+            )
+    assert not Application.objects.filter(opportunity=opening).exists()
+
+
+def test_inactive_student_is_refused(personas, opening):
+    personas.student_a.is_active = False
+    personas.student_a.save()
+    with pytest.raises(ApplicationRefused, match="not active"):
+        apply(personas, opening)
+
+
+def test_withdrawn_application_can_be_submitted_again(personas, opening):
+    first = apply(personas, opening)
+    withdraw_application(application=first, actor=personas.student_a_user)
+    again = apply(personas, opening, statement="I thought again and I am sure.")
+    assert again.pk == first.pk
+    assert again.status == Application.Status.SUBMITTED
+    assert again.statement == "I thought again and I am sure."
+    assert AuditEvent.objects.filter(action="application.resubmitted").count() == 1
+
+
+def test_student_withdraws_a_submitted_application(personas, opening):
+    application = apply(personas, opening)
+    withdraw_application(application=application, actor=personas.student_a_user)
+    application.refresh_from_db()
+    assert application.status == Application.Status.WITHDRAWN
+    assert application.decided_at is not None
+    assert AuditEvent.objects.filter(
+        action="application.withdrawn", target_id=str(application.pk)
+    ).exists()
+
+
+def test_application_the_partner_acted_on_cannot_be_withdrawn(personas, opening):
+    application = f.ApplicationFactory(
+        student=personas.student_a, opportunity=opening, status=Application.Status.INTERVIEW
+    )
+    with pytest.raises(ApplicationRefused, match="interview"):
+        withdraw_application(application=application, actor=personas.student_a_user)
+
+
+def test_another_student_cannot_withdraw_my_application(personas, opening):
+    application = apply(personas, opening)
+    with pytest.raises(PermissionDenied):
+        withdraw_application(application=application, actor=personas.student_b_user)
+
+
+def test_student_writes_a_reflection_on_an_active_placement(personas):
+    reflection = write_reflection(
+        placement=personas.placement_a,
+        actor=personas.student_a_user,
+        career_fit="not_for_me",
+        text="  I learned that I prefer working with computers.  ",
+    )
+    assert reflection.career_fit == "not_for_me"
+    assert reflection.text == "I learned that I prefer working with computers."
+    event = AuditEvent.objects.get(action="reflection.written")
+    assert event.data == {"reflection": reflection.pk, "career_fit": "not_for_me"}
+
+
+def test_reflection_on_a_completed_placement_is_allowed(personas):
+    personas.placement_a.status = Placement.Status.COMPLETED
+    personas.placement_a.save()
+    write_reflection(
+        placement=personas.placement_a, actor=personas.student_a_user, career_fit="unsure", text="Ok"
+    )
+    assert Reflection.objects.count() == 1
+
+
+@pytest.mark.parametrize("status", ["proposed", "confirmed", "withdrawn"])
+def test_reflection_on_a_placement_not_started_or_withdrawn_is_refused(personas, status):
+    personas.placement_a.status = status
+    if status == "withdrawn":
+        personas.placement_a.withdrawal_initiator = "school"
+        personas.placement_a.withdrawal_reason = "other"
+    personas.placement_a.save()
+    with pytest.raises(ApplicationRefused, match="active or completed"):
+        write_reflection(
+            placement=personas.placement_a,
+            actor=personas.student_a_user,
+            career_fit="for_me",
+            text="Text",
+        )
+
+
+def test_reflection_needs_a_career_fit_and_text(personas):
+    with pytest.raises(ApplicationRefused, match="Choose"):
+        write_reflection(
+            placement=personas.placement_a, actor=personas.student_a_user, career_fit="x", text="T"
+        )
+    with pytest.raises(ApplicationRefused, match="Write your reflection"):
+        write_reflection(
+            placement=personas.placement_a, actor=personas.student_a_user, career_fit="for_me", text=" "
+        )
+
+
+def test_only_the_student_writes_their_reflection(personas):
+    for actor in (personas.student_b_user, personas.mentor_p, personas.guardian_a):
+        with pytest.raises(PermissionDenied):
+            write_reflection(
+                placement=personas.placement_a, actor=actor, career_fit="for_me", text="Text"
+            )
+    assert not Reflection.objects.exists()
+
+
+def test_distance_rule_refuses_a_far_worksite_without_transportation(personas):
+    worksite = f.WorksiteFactory(partner=personas.partner_p, latitude=39.5, longitude=-77.18)
+    opportunity = f.OpportunityFactory(partner=personas.partner_p, worksite=worksite)
+    student = personas.student_a
+    student.transportation = Transportation.NONE
+    student.home_latitude, student.home_longitude = 38.78, -77.18
+    student.max_travel_miles = 10
+    student.save()
+    with pytest.raises(ApplicationRefused, match="miles from home"):
+        apply(personas, opportunity)
+
+
+def test_ended_opportunity_is_refused(personas):
+    old = f.OpportunityFactory(
+        partner=personas.partner_p, start_date=dt.date(2020, 1, 3), end_date=dt.date(2020, 5, 29)
+    )
+    with pytest.raises(ApplicationRefused, match="ended"):
+        apply(personas, old)
