@@ -14,9 +14,11 @@ from trellis.insights.departments import get_role
 from trellis.insights.scope import get_insights_scope
 from trellis.insights.services import draft_in_district_opportunity, update_perkins_rule
 from trellis.opportunities.models import CareerCluster, Opportunity
+from trellis.opportunities.services import submission_problems
 from trellis.partners.models import Partner, PartnerKind
 
 FRI = 16
+TODAY = dt.date(2026, 11, 16)
 
 
 def draft(world, key="business-payroll", **overrides):
@@ -28,6 +30,8 @@ def draft(world, key="business-payroll", **overrides):
         weekdays=FRI,
         start_time=dt.time(8, 0),
         end_time=dt.time(11, 0),
+        school=world.school_a,
+        today=TODAY,
     )
     kwargs.update(overrides)
     return draft_in_district_opportunity(**kwargs)
@@ -42,11 +46,15 @@ def financial(world):
 def test_draft_uses_the_existing_department_and_the_terms_calendar(gap_world):
     opportunity = draft(gap_world)
     assert opportunity.partner == gap_world.department_hr
-    assert opportunity.status == Opportunity.Status.DRAFT
+    # Straight to the coordinators' approval queue: a new department has nobody to submit it.
+    assert opportunity.status == Opportunity.Status.PENDING
     assert (opportunity.start_date, opportunity.end_date) == (
         gap_world.term.start_date,
         gap_world.term.end_date,
     )
+    assert opportunity.worksite.name == "Aspen High"
+    assert opportunity.worksite.partner == gap_world.department_hr
+    assert submission_problems(opportunity, today=TODAY) == []
     assert (opportunity.term, opportunity.weekdays, opportunity.seats) == (gap_world.term, FRI, 1)
     assert opportunity.cluster.slug == "financial-services"
     assert opportunity.subcluster.slug == "accounting"
@@ -67,7 +75,7 @@ def test_draft_counts_as_pending_then_shrinks_the_gap_once_published(gap_world):
     assert (pending.unmet, pending.pending_seats, pending.unmet_seats) == (2, 1, 1)
     # The payroll role's 2 in-district seats are now used (o7 and the draft).
     assert pending.remaining_in_district_capacity == 0
-    opportunity.status = Opportunity.Status.PUBLISHED
+    opportunity.transition_to(Opportunity.Status.PUBLISHED)  # what approval does
     opportunity.save()
     after = financial(gap_world)
     assert (after.seats, after.served, after.unmet, after.pending_seats) == (2, 2, 1, 0)
@@ -85,6 +93,28 @@ def test_draft_creates_the_department_partner_when_missing(gap_world):
     ).exists()
     # A second draft reuses it.
     assert draft(gap_world, key="food-menu-planning").partner == partner
+
+
+def test_draft_starts_today_when_the_term_is_under_way(gap_world):
+    opportunity = draft(gap_world, today=dt.date(2027, 3, 1))
+    assert opportunity.start_date == dt.date(2027, 3, 1)
+
+
+def test_draft_refuses_an_ended_term(gap_world):
+    with pytest.raises(ValidationError):
+        draft(gap_world, today=dt.date(2027, 7, 1))
+
+
+def test_draft_at_an_existing_worksite_or_virtually(gap_world):
+    site = f.WorksiteFactory(partner=gap_world.department_hr, name="Central office")
+    assert draft(gap_world, school=None, worksite=site).worksite == site
+    virtual = draft(gap_world, school=None, virtual=True).worksite
+    assert virtual.is_virtual and virtual.partner == gap_world.department_hr
+    other = f.WorksiteFactory(partner=f.PartnerFactory(district=gap_world.district))
+    with pytest.raises(ValidationError):
+        draft(gap_world, school=None, worksite=other)
+    with pytest.raises(ValidationError):
+        draft(gap_world, school=None)
 
 
 def test_draft_with_a_department_mentor(gap_world):
@@ -144,6 +174,7 @@ def test_draft_view_posts_and_redirects_to_the_cluster_with_pending_seats(client
             "start_time": "08:00",
             "end_time": "11:00",
             "mentor": "",
+            "site": f"s{gap_world.school_b.pk}",
         },
     )
     assert response.status_code == 302
@@ -151,7 +182,8 @@ def test_draft_view_posts_and_redirects_to_the_cluster_with_pending_seats(client
         reverse("insights:gap_cluster", args=["financial-services"])
     )
     opportunity = Opportunity.objects.get(title="Payroll assistant (spring)")
-    assert opportunity.status == Opportunity.Status.DRAFT
+    assert opportunity.status == Opportunity.Status.PENDING
+    assert opportunity.worksite.name == "Beech High"
     cluster_page = client.get(response["Location"])
     assert cluster_page.context["gap"].pending_seats == 1
     assert opportunity in cluster_page.context["pending"]

@@ -174,7 +174,9 @@ def test_submit_moves_a_draft_to_pending_and_tells_the_reviewers(
     opportunity.refresh_from_db()
     assert opportunity.status == Status.PENDING
     assert audit_actions(opportunity) == ["opportunity.submitted"]
-    told = set(Notification.objects.filter(verb="opportunity.submitted").values_list("user", flat=True))
+    told = set(
+        Notification.objects.filter(verb="opportunity.submitted").values_list("user", flat=True)
+    )
     assert told == {personas.district_admin.pk, personas.coordinator_district.pk}
     assert {to for m in mail.outbox for to in m.to} == {
         personas.district_admin.email,
@@ -224,7 +226,9 @@ def pending(personas):
     return opportunity
 
 
-def test_coordinator_approves_and_the_partner_admin_is_told(personas, django_capture_on_commit_callbacks):
+def test_coordinator_approves_and_the_partner_admin_is_told(
+    personas, django_capture_on_commit_callbacks
+):
     opportunity = pending(personas)
     with django_capture_on_commit_callbacks(execute=True):
         approve_opportunity(opportunity=opportunity, actor=personas.coordinator_a)
@@ -238,7 +242,12 @@ def test_coordinator_approves_and_the_partner_admin_is_told(personas, django_cap
 
 def test_mentors_partner_admins_and_other_districts_cannot_approve(personas):
     opportunity = pending(personas)
-    for actor in (personas.mentor_p, personas.partner_admin_p, personas.other_coordinator, personas.counselor_a):
+    for actor in (
+        personas.mentor_p,
+        personas.partner_admin_p,
+        personas.other_coordinator,
+        personas.counselor_a,
+    ):
         with pytest.raises(PermissionDenied):
             approve_opportunity(opportunity=opportunity, actor=actor)
     opportunity.refresh_from_db()
@@ -258,7 +267,10 @@ def test_return_sends_a_pending_opportunity_back_with_the_comment(personas):
     opportunity.refresh_from_db()
     assert opportunity.status == Status.DRAFT
     event = last_return_comment(opportunity)
-    assert event.data["comment"] == "Add the dress code." and event.actor == personas.coordinator_district
+    assert (
+        event.data["comment"] == "Add the dress code."
+        and event.actor == personas.coordinator_district
+    )
     note = Notification.objects.get(verb="opportunity.returned")
     assert note.user == personas.partner_admin_p and "dress code" in note.text
 
@@ -266,7 +278,9 @@ def test_return_sends_a_pending_opportunity_back_with_the_comment(personas):
 def test_return_needs_a_comment(personas):
     opportunity = pending(personas)
     with pytest.raises(OpportunityRefused, match="should change"):
-        return_opportunity(opportunity=opportunity, actor=personas.coordinator_district, comment="  ")
+        return_opportunity(
+            opportunity=opportunity, actor=personas.coordinator_district, comment="  "
+        )
 
 
 def test_partner_closes_a_published_opportunity_and_coordinators_are_told(personas):
@@ -292,8 +306,12 @@ def test_closing_refuses_drafts_and_other_partners(personas):
 def test_seats_cannot_go_below_open_placements(personas):
     opportunity = personas.opportunity_p  # placement A is active there
     f.PlacementFactory(opportunity=opportunity, status=Placement.Status.PROPOSED)
-    f.PlacementFactory(opportunity=opportunity, status=Placement.Status.WITHDRAWN,
-                       withdrawal_initiator="school", withdrawal_reason="other")
+    f.PlacementFactory(
+        opportunity=opportunity,
+        status=Placement.Status.WITHDRAWN,
+        withdrawal_initiator="school",
+        withdrawal_reason="other",
+    )
     with pytest.raises(OpportunityRefused, match="below the 2 students"):
         change_seats(opportunity=opportunity, actor=personas.partner_admin_p, seats=1)
     change_seats(opportunity=opportunity, actor=personas.partner_admin_p, seats=2)

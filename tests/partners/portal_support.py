@@ -10,7 +10,10 @@ from trellis.opportunities.models import Opportunity
 
 def partner_admin_q(personas):
     return member(
-        Role.PARTNER_ADMIN, personas.district, partner=personas.partner_q, username="partner_admin_q"
+        Role.PARTNER_ADMIN,
+        personas.district,
+        partner=personas.partner_q,
+        username="partner_admin_q",
     )
 
 

@@ -67,7 +67,9 @@ def test_moving_a_worksite_forgets_its_old_coordinates(personas):
     site.refresh_from_db()
     assert site.address == "2 Elm St" and site.latitude is None
     with pytest.raises(PermissionDenied):
-        services.update_worksite(worksite=site, actor=partner_admin_q(personas), fields={"name": "X"})
+        services.update_worksite(
+            worksite=site, actor=partner_admin_q(personas), fields={"name": "X"}
+        )
 
 
 # --- Mentors -----------------------------------------------------------------------------------
@@ -99,7 +101,8 @@ def test_inviting_a_new_mentor_creates_an_account_without_password_and_emails_a_
     assert response.status_code == 200
     set_url = response.redirect_chain[-1][0]
     response = client.post(
-        set_url, {"new_password1": "clinic-garden-92-lamp", "new_password2": "clinic-garden-92-lamp"}
+        set_url,
+        {"new_password1": "clinic-garden-92-lamp", "new_password2": "clinic-garden-92-lamp"},
     )
     assert response.status_code == 302
     user.refresh_from_db()
@@ -191,7 +194,9 @@ def test_accepting_proposes_a_placement_through_the_lifecycle(personas, applicat
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"application.accepted", "placement.proposed"} <= actions
     # The student's coordinator hears about the proposed placement; the student about the decision.
-    assert Notification.objects.filter(user=personas.coordinator_b, verb="placement.proposed").exists()
+    assert Notification.objects.filter(
+        user=personas.coordinator_b, verb="placement.proposed"
+    ).exists()
     assert Notification.objects.filter(
         user=personas.student_b_user, verb="application.accepted"
     ).exists()

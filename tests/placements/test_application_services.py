@@ -174,7 +174,10 @@ def test_reflection_on_a_completed_placement_is_allowed(personas):
     personas.placement_a.status = Placement.Status.COMPLETED
     personas.placement_a.save()
     write_reflection(
-        placement=personas.placement_a, actor=personas.student_a_user, career_fit="unsure", text="Ok"
+        placement=personas.placement_a,
+        actor=personas.student_a_user,
+        career_fit="unsure",
+        text="Ok",
     )
     assert Reflection.objects.count() == 1
 
@@ -202,7 +205,10 @@ def test_reflection_needs_a_career_fit_and_text(personas):
         )
     with pytest.raises(ApplicationRefused, match="Write your reflection"):
         write_reflection(
-            placement=personas.placement_a, actor=personas.student_a_user, career_fit="for_me", text=" "
+            placement=personas.placement_a,
+            actor=personas.student_a_user,
+            career_fit="for_me",
+            text=" ",
         )
 
 

@@ -2,16 +2,17 @@
 
 from django.urls import reverse
 
+# The student's own pages (no id in the URL): only a signed-in student reaches them.
 PORTAL_PAGES = [
-    ("portal:home", False),
-    ("portal:profile", False),
-    ("portal:interests", False),
-    ("portal:browse", False),
-    ("portal:applications", False),
-    ("portal:placements", False),
-    ("portal:schedule", False),
-    ("portal:record", False),
-    ("portal:record_pdf", False),
+    "portal:home",
+    "portal:profile",
+    "portal:interests",
+    "portal:browse",
+    "portal:applications",
+    "portal:placements",
+    "portal:schedule",
+    "portal:record",
+    "portal:record_pdf",
 ]
 
 

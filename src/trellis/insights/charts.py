@@ -59,6 +59,7 @@ def render_svg(chart: Chart) -> str:
         print_values=not chart.kind.startswith("stacked")
         and len(chart.labels) * len(chart.series) <= 40,
         print_values_position="top",
+        print_zeroes=False,
         truncate_label=-1,
         truncate_legend=-1,
         value_formatter=formatter,

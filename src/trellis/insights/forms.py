@@ -69,12 +69,22 @@ class DraftOpportunityForm(forms.Form):
     )
     start_time = forms.TimeField(label="Start time", widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(label="End time", widget=forms.TimeInput(attrs={"type": "time"}))
+    site = forms.ChoiceField(label="Where the student works")
     mentor = forms.ChoiceField(label="Mentor", required=False)
 
-    def __init__(self, data=None, *, terms, mentors, initial=None):
+    def __init__(self, data=None, *, terms, mentors, worksites=(), schools=(), initial=None):
         super().__init__(data, initial=initial)
         self.terms = {str(t.pk): t for t in terms}
         self.mentors = {str(m.pk): m for m in mentors}
+        self.worksites = {f"w{w.pk}": w for w in worksites}
+        self.schools = {f"s{s.pk}": s for s in schools}
+        self.fields["site"].choices = (
+            [(key, f"{w.name} (the department's worksite)") for key, w in self.worksites.items()]
+            + [(key, f"{s.name} (school building)") for key, s in self.schools.items()]
+            + [("virtual", "Virtual (remote)")]
+        )
+        if not self.initial.get("site"):
+            self.initial["site"] = next(iter([*self.worksites, *self.schools, "virtual"]))
         self.fields["term"].choices = [(str(t.pk), f"{t.name} {t.school_year.name}") for t in terms]
         self.fields["mentor"].choices = [("", "Choose later")] + [
             (
@@ -101,6 +111,16 @@ class DraftOpportunityForm(forms.Form):
     @property
     def chosen_term(self):
         return self.terms.get(self.cleaned_data.get("term"))
+
+    @property
+    def chosen_site(self) -> dict:
+        """Keyword arguments for the service: worksite=, school= or virtual=."""
+        key = self.cleaned_data.get("site", "")
+        if key in self.worksites:
+            return {"worksite": self.worksites[key]}
+        if key in self.schools:
+            return {"school": self.schools[key]}
+        return {"virtual": True}
 
     @property
     def chosen_mentor(self):

@@ -4,12 +4,13 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from trellis.core.models import AuditEvent, describe_weekdays
 from trellis.insights.departments import RoleTemplate
 from trellis.insights.scope import get_insights_scope
 from trellis.opportunities.models import CareerCluster, Opportunity, OpportunityKind, SubCluster
-from trellis.partners.models import Partner, PartnerKind
+from trellis.partners.models import Partner, PartnerKind, Worksite
 
 MAX_DRAFT_SEATS = 100
 
@@ -38,6 +39,32 @@ def _create_department_partner(district, role: RoleTemplate) -> Partner:
     )
 
 
+def _worksite(partner, *, worksite=None, school=None, virtual=False) -> Worksite:
+    """Where the student works: a department worksite, a school building, or virtual."""
+    if worksite is not None:
+        if worksite.partner_id != partner.pk:
+            raise ValidationError("The worksite belongs to another partner.")
+        return worksite
+    if school is not None:
+        site, _ = Worksite.objects.get_or_create(
+            partner=partner,
+            name=school.name,
+            is_virtual=False,
+            defaults={
+                "address": school.name,
+                "state": partner.district.state,
+                "zip_code": school.zip_code,
+                "latitude": school.latitude,
+                "longitude": school.longitude,
+            },
+        )
+        return site
+    if virtual:
+        site, _ = Worksite.objects.get_or_create(partner=partner, name="Virtual", is_virtual=True)
+        return site
+    raise ValidationError("Choose where the student works.")
+
+
 @transaction.atomic
 def draft_in_district_opportunity(
     *,
@@ -49,14 +76,21 @@ def draft_in_district_opportunity(
     start_time,
     end_time,
     mentor=None,
+    worksite=None,
+    school=None,
+    virtual: bool = False,
     title: str = "",
     description: str = "",
+    today=None,
 ) -> Opportunity:
     """Draft an opportunity in a district department from a built-in role template.
 
-    The department's partner record is created if the district has none yet. The draft runs
-    on the term's dates with a weekly pattern (sessions then follow the district calendar);
-    it adds seats to the gap once a coordinator publishes it.
+    The department's partner record is created if the district has none yet. The student
+    works at one of the department's worksites, at a school of the district (a worksite for
+    the department there is created), or virtually. The draft runs weekly from today or the
+    term's start to the term's end (sessions then follow the district calendar). It goes
+    straight to the coordinators' approval queue — a new department has no partner
+    administrator to submit it — and adds seats to the gap once published.
     """
     scope = get_insights_scope(actor)
     if not scope.can_act:
@@ -70,6 +104,11 @@ def draft_in_district_opportunity(
         raise ValidationError("Choose at least one weekday.")
     if start_time is None or end_time is None or end_time <= start_time:
         raise ValidationError("The end time must be after the start time.")
+    today = today or timezone.localdate()
+    if term.end_date < today:
+        raise ValidationError("That term has ended; choose a current or future term.")
+    if school is not None and school.district_id != district.pk:
+        raise ValidationError("Choose a school of your district.")
     cluster = CareerCluster.objects.get(slug=role.cluster)
     subcluster = SubCluster.objects.get(cluster=cluster, slug=role.subcluster)
 
@@ -79,11 +118,13 @@ def draft_in_district_opportunity(
         partner = _create_department_partner(district, role)
     if mentor is not None and mentor.partner_id != partner.pk:
         raise ValidationError("The mentor must be on the department's staff.")
+    worksite = _worksite(partner, worksite=worksite, school=school, virtual=virtual)
 
     limits = "\n".join(f"- {limit}" for limit in role.labour_limits)
     opportunity = Opportunity.objects.create(
         district=district,
         partner=partner,
+        worksite=worksite,
         mentor=mentor,
         term=term,
         title=title.strip() or role.title,
@@ -93,7 +134,7 @@ def draft_in_district_opportunity(
         cluster=cluster,
         subcluster=subcluster,
         seats=seats,
-        start_date=term.start_date,
+        start_date=max(term.start_date, today),
         end_date=term.end_date,
         schedule_kind=Opportunity.ScheduleKind.WEEKLY,
         weekdays=weekdays,
@@ -101,7 +142,7 @@ def draft_in_district_opportunity(
         end_time=end_time,
         min_grade=role.min_grade,
         min_age=role.min_age,
-        status=Opportunity.Status.DRAFT,
+        status=Opportunity.Status.PENDING,
     )
     if partner_created:
         AuditEvent.record(
@@ -121,6 +162,7 @@ def draft_in_district_opportunity(
             "seats": seats,
             "term": term.pk,
             "schedule": describe_weekdays(weekdays),
+            "worksite": worksite.name,
             "partner_created": partner_created,
         },
     )

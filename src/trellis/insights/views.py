@@ -223,6 +223,7 @@ def draft_opportunity(request, role_key):
     terms = _terms(scope)
     partner = department_partner(scope.district, role.department)
     mentors = list(Mentor.objects.filter(partner=partner).select_related("user")) if partner else []
+    worksites = list(partner.worksites.order_by("name", "pk")) if partner else []
     term = gaps.resolve_term(terms, request.GET.get("term"))
     try:
         seats = int(request.GET.get("seats", role.seats))
@@ -237,7 +238,14 @@ def draft_opportunity(request, role_key):
         "start_time": role.start_time,
         "end_time": role.end_time,
     }
-    form = DraftOpportunityForm(request.POST or None, terms=terms, mentors=mentors, initial=initial)
+    form = DraftOpportunityForm(
+        request.POST or None,
+        terms=terms,
+        mentors=mentors,
+        worksites=worksites,
+        schools=scope.schools,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             opportunity = draft_in_district_opportunity(
@@ -249,6 +257,7 @@ def draft_opportunity(request, role_key):
                 start_time=form.cleaned_data["start_time"],
                 end_time=form.cleaned_data["end_time"],
                 mentor=form.chosen_mentor,
+                **form.chosen_site,
                 title=form.cleaned_data["title"],
                 description=form.cleaned_data["description"],
             )
@@ -259,8 +268,8 @@ def draft_opportunity(request, role_key):
         else:
             messages.success(
                 request,
-                f"Drafted “{opportunity.title}” with {opportunity.seats} seats. It shows as pending seats "
-                "until it is published.",
+                f"Drafted “{opportunity.title}” with {opportunity.seats} seats. It waits in "
+                "Opportunity approvals and counts as pending seats until you publish it there.",
             )
             url = reverse("insights:gap_cluster", args=[role.cluster])
             return redirect(f"{url}?{urlencode({'term': opportunity.term_id})}")

@@ -37,7 +37,9 @@ def approvals(request):
         .select_related("partner", "cluster", "worksite")
         .order_by("updated_at", "pk")
     )
-    return render(request, "opportunities/approvals/queue.html", {"page_obj": paginate(request, rows)})
+    return render(
+        request, "opportunities/approvals/queue.html", {"page_obj": paginate(request, rows)}
+    )
 
 
 @login_required

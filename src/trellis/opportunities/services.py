@@ -300,12 +300,14 @@ def close_opportunity(*, opportunity, actor):
     _move(opportunity, Status.CLOSED)
     _audit(opportunity, actor=actor, action="opportunity.closed")
     if partner_side:
-        recipients, url = reviewers_for(opportunity.district_id), reverse(
-            "opportunities:detail", args=[opportunity.pk]
+        recipients, url = (
+            reviewers_for(opportunity.district_id),
+            reverse("opportunities:detail", args=[opportunity.pk]),
         )
     else:
-        recipients, url = partner_admins_of(opportunity.partner_id), reverse(
-            "partner_portal:opportunity", args=[opportunity.pk]
+        recipients, url = (
+            partner_admins_of(opportunity.partner_id),
+            reverse("partner_portal:opportunity", args=[opportunity.pk]),
         )
     notify(
         [u for u in recipients if u.pk != actor.pk],

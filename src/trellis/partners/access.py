@@ -175,9 +175,7 @@ def own_mentor_records(user):
 
 def mentored_placements(user):
     """Placements whose mentor is this user, at a partner they still mentor for."""
-    return Placement.objects.filter(
-        mentor__user=user, mentor__partner__in=mentor_partner_ids(user)
-    )
+    return Placement.objects.filter(mentor__user=user, mentor__partner__in=mentor_partner_ids(user))
 
 
 def get_mentored_placement(user, pk) -> Placement:

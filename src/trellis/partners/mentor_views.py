@@ -100,7 +100,9 @@ def home(request):
         .order_by("student__last_name", "student__first_name", "pk")[:HOME_ROWS],
         today=today,
     )
-    sessions = list(_sessions(user, start=today, end=today + dt.timedelta(days=UPCOMING_DAYS))[:HOME_ROWS])
+    sessions = list(
+        _sessions(user, start=today, end=today + dt.timedelta(days=UPCOMING_DAYS))[:HOME_ROWS]
+    )
     context = {
         "interns": interns,
         "today": today,
@@ -113,11 +115,7 @@ def home(request):
         "mentor_records": list(
             own_mentor_records(user)
             .select_related("partner")
-            .annotate(
-                has_feed=Exists(
-                    CalendarFeed.objects.active().filter(mentor=OuterRef("pk"))
-                )
-            )
+            .annotate(has_feed=Exists(CalendarFeed.objects.active().filter(mentor=OuterRef("pk"))))
         ),
     }
     return render(request, "partners/mentor/home.html", context)
@@ -264,5 +262,8 @@ def concern(request, pk):
             return redirect("mentor:intern", placement.pk)
     status = 422 if request.method == "POST" else 200
     return render(
-        request, "partners/mentor/concern.html", {"placement": placement, "form": form}, status=status
+        request,
+        "partners/mentor/concern.html",
+        {"placement": placement, "form": form},
+        status=status,
     )

@@ -95,7 +95,9 @@ def home(request, pk):
     interns = Placement.objects.filter(opportunity__partner=partner, status__in=OPEN).count()
     context = {
         "partner": partner,
-        "by_status": [(label, by_status[value], value) for value, label in Opportunity.Status.choices],
+        "by_status": [
+            (label, by_status[value], value) for value, label in Opportunity.Status.choices
+        ],
         "waiting": waiting,
         "interns": interns,
         "mentor_count": partner.mentors.count(),
@@ -203,7 +205,9 @@ def mentor_invite(request, pk):
     form = MentorInviteForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            mentor = services.invite_mentor(partner=partner, actor=request.user, **form.cleaned_data)
+            mentor = services.invite_mentor(
+                partner=partner, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -265,7 +269,9 @@ def background_check(request, pk):
         else:
             messages.success(request, f"Background check of {mentor.user} saved.")
             return redirect("partners:detail", mentor.partner_id)
-    return render(request, "partners/portal/background_check.html", {"mentor": mentor, "form": form})
+    return render(
+        request, "partners/portal/background_check.html", {"mentor": mentor, "form": form}
+    )
 
 
 # --- Opportunities -----------------------------------------------------------------------------
@@ -390,7 +396,9 @@ def opportunity_seats(request, pk):
     form = SeatsForm(request.POST)
     if form.is_valid():
         try:
-            change_seats(opportunity=opportunity, actor=request.user, seats=form.cleaned_data["seats"])
+            change_seats(
+                opportunity=opportunity, actor=request.user, seats=form.cleaned_data["seats"]
+            )
         except ValidationError as error:
             form.add_error("seats", error)
         else:
@@ -575,7 +583,4 @@ def interns(request, pk):
             first_log_date=placement.first_log_date,
             today=today,
         )
-    return render(
-        request, "partners/portal/interns.html", {"partner": partner, "page_obj": page}
-    )
-
+    return render(request, "partners/portal/interns.html", {"partner": partner, "page_obj": page})

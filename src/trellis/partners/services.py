@@ -247,7 +247,10 @@ def resend_mentor_invitation(*, mentor, actor):
         raise PartnerRefused(f"{mentor.user} has already set a password.")
     send_password_set_email(mentor.user, partner=mentor.partner, invited_by=actor)
     _audit(
-        actor=actor, action="mentor.invitation_resent", target=mentor, district=mentor.partner.district
+        actor=actor,
+        action="mentor.invitation_resent",
+        target=mentor,
+        district=mentor.partner.district,
     )
     return mentor
 

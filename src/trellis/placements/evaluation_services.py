@@ -136,8 +136,12 @@ def save_rubric(*, district, actor, rows: list[CriterionRow]):
     Keys of existing criteria never change, so past evaluations keep their meaning.
     """
     if not can_configure_rubric(actor, district.pk):
-        raise PermissionDenied("Only district administrators and coordinators configure the rubric.")
-    existing = {c.pk: c for c in RubricCriterion.objects.select_for_update().filter(district=district)}
+        raise PermissionDenied(
+            "Only district administrators and coordinators configure the rubric."
+        )
+    existing = {
+        c.pk: c for c in RubricCriterion.objects.select_for_update().filter(district=district)
+    }
     kept = [r for r in rows if not r.delete]
     if not kept:
         raise EvaluationRefused("A rubric needs at least one criterion.")

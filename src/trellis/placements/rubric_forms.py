@@ -31,7 +31,9 @@ class CriterionForm(forms.Form):
     def to_row(self) -> CriterionRow:
         data = self.cleaned_data
         if data.get("DELETE"):
-            return CriterionRow(pk=data.get("criterion"), label="", descriptors={}, sort_order=0, delete=True)
+            return CriterionRow(
+                pk=data.get("criterion"), label="", descriptors={}, sort_order=0, delete=True
+            )
         return CriterionRow(
             pk=data.get("criterion"),
             label=data["label"],

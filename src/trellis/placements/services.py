@@ -219,7 +219,9 @@ def create_placement(*, student, opportunity, actor, application=None):
     """Propose a placement; refused without a free seat, for a duplicate, or an ineligible student."""
     if not (
         can_manage_student(actor, student)
-        or _partner_accepts(actor, student=student, opportunity=opportunity, application=application)
+        or _partner_accepts(
+            actor, student=student, opportunity=opportunity, application=application
+        )
     ):
         raise PermissionDenied("Only the student's coordinator can propose a placement.")
     opportunity = (

@@ -137,9 +137,11 @@ def build_demo_district(*, students: int, seed: int) -> dict[str, int]:
 
 
 def _load_clusters(ctx: Ctx) -> None:
-    slugs = dict(CareerCluster.objects.values_list("pk", "slug"))
-    for pk, slug in slugs.items():
+    slugs = {}
+    for pk, slug, name in CareerCluster.objects.order_by("pk").values_list("pk", "slug", "name"):
+        slugs[pk] = slug
         ctx.cluster_id[slug] = pk
+        ctx.cluster_name[slug] = name
     for pk, cluster_id, slug in SubCluster.objects.order_by("pk").values_list(
         "pk", "cluster_id", "slug"
     ):

@@ -379,6 +379,7 @@ class Ctx:
     schools: list[SchoolInfo] = field(default_factory=list)
     years: list[YearInfo] = field(default_factory=list)
     cluster_id: dict[str, int] = field(default_factory=dict)
+    cluster_name: dict[str, str] = field(default_factory=dict)
     sub_id: dict[tuple[str, str], int] = field(default_factory=dict)
     subs_of: dict[str, list[int]] = field(default_factory=dict)
     partners: list[PartnerInfo] = field(default_factory=list)

@@ -62,6 +62,7 @@ class Students:
     school: list[int] = field(default_factory=list)  # index into ctx.schools
     clusters: list[tuple[str, ...]] = field(default_factory=list)
     cte: list[bool] = field(default_factory=list)
+    cte_cluster: list[str | None] = field(default_factory=list)
     disadvantaged: list[bool] = field(default_factory=list)
     user_id: list[int | None] = field(default_factory=list)
     guardians: list[list[tuple[int, str, int | None]]] = field(default_factory=list)
@@ -240,7 +241,7 @@ def build_students(ctx: Ctx) -> Students:
             mode,
             school_idx[i],
             cluster_slugs,
-            cte[i],
+            cte_slug,
             ed[i],
             user_id,
         )
@@ -270,7 +271,7 @@ def _record(
     transport,
     school,
     clusters,
-    cte,
+    cte_cluster,
     ed,
     user_id,
 ):
@@ -284,7 +285,8 @@ def _record(
     st.transport.append(transport)
     st.school.append(school)
     st.clusters.append(clusters)
-    st.cte.append(cte)
+    st.cte.append(cte_cluster is not None)
+    st.cte_cluster.append(cte_cluster)
     st.disadvantaged.append(ed)
     st.user_id.append(user_id)
     st.guardians.append([])
@@ -381,7 +383,7 @@ def add_alumnus(ctx: Ctx, st: Students, class_year: int, cluster: str) -> int:
         mode,
         school_idx,
         tuple(slugs),
-        cte,
+        slugs[0] if cte else None,
         ed,
         None,
     )

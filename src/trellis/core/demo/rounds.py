@@ -9,14 +9,18 @@ every opportunity ranks students the same way; its summary is tallied from that 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+from collections import Counter
 
 from trellis.core.demo.activity import add_agreements, add_placement, add_sessions
 from trellis.core.demo.catalog import Opp
 from trellis.core.demo.context import TODAY, Ctx, at
 from trellis.core.demo.people import Students
+from trellis.placements.matching_adapter import compose_key
 from trellis.placements.rounds import MatchRound, MatchRun, RoundRanking
 
 FRIDAY_BIT = 0b10000
+CRITERIA = ["cte_concentrator"]  # then the lottery, as placements.rounds applies it
 
 
 def build_rounds(ctx: Ctx, st: Students, opps: list[Opp]) -> None:
@@ -51,44 +55,71 @@ def _rank_lists(
     return lists
 
 
+def _deferred_acceptance(lists: dict[int, list[Opp]], key, seats: dict[int, int]):
+    """Student-proposing deferred acceptance; `key(i, opp)` is the priority, smaller is better.
+
+    Returns (assignment i → (opp, rank) or None, held opp id → [(key, i)]).
+    """
+    held: dict[int, list[tuple[int, int]]] = {o: [] for o in seats}
+    nxt = dict.fromkeys(lists, 0)
+    free = list(reversed(lists))
+    while free:
+        i = free.pop()
+        if nxt[i] >= len(lists[i]):
+            continue
+        opp = lists[i][nxt[i]]
+        nxt[i] += 1
+        heapq.heappush(held[opp.id], (-key(i, opp), i))  # max-heap on key: worst admitted on top
+        if len(held[opp.id]) > seats[opp.id]:
+            _, bumped = heapq.heappop(held[opp.id])
+            free.append(bumped)
+    assignment: dict[int, tuple[Opp, int] | None] = dict.fromkeys(lists)
+    for oid, entries in held.items():
+        for _, i in entries:
+            rank = next(r for r, o in enumerate(lists[i], start=1) if o.id == oid)
+            assignment[i] = (lists[i][rank - 1], rank)
+    return assignment, held
+
+
 def _published_round(ctx: Ctx, st: Students, opps: list[Opp]) -> None:
+    """Spring Friday internships: CTE concentrators in the opportunity's cluster first, then a
+    seeded lottery; the run's summary and explanations have the shape the round pages read."""
     rng = ctx.rng
     term = ctx.current.terms["spring"]
-    seats = sum(o.seats for o in opps)
+    seats = {o.id: o.seats for o in opps}
     candidates = [i for i in st.seniors if i != 0 and st.availability[i] & FRIDAY_BIT]
-    eligible = sorted(rng.sample(candidates, min(len(candidates), round(seats * 1.3))))
+    eligible = sorted(
+        rng.sample(candidates, min(len(candidates), round(sum(seats.values()) * 1.3)))
+    )
     ranked = [i for i in eligible if rng.random() < 0.92]  # a few never submitted a list
     lists = _rank_lists(ctx, st, ranked, opps, low=3, high=6)
-    lottery = {i: rng.random() for i in ranked}
-    order = sorted(ranked, key=lambda i: (not st.cte[i], lottery[i]))
-    key = {i: k for k, i in enumerate(order)}
-    left = {o.id: o.seats for o in opps}
-    worst: dict[int, int] = {}
-    assignment: dict[int, tuple[Opp, int] | None] = {}
-    for i in order:
-        assignment[i] = None
-        for rank, opp in enumerate(lists[i], start=1):
-            if left[opp.id] > 0:
-                left[opp.id] -= 1
-                worst[opp.id] = key[i]
-                assignment[i] = (opp, rank)
-                break
+    draw = sorted(eligible, key=lambda _i: rng.random())
+    lottery = {i: n for n, i in enumerate(draw, start=1)}
 
+    def key(i: int, opp: Opp) -> int:
+        return compose_key([0 if st.cte_cluster[i] == opp.cluster else 1], CRITERIA, lottery[i])
+
+    assignment, held = _deferred_acceptance(lists, key, seats)
+    worst = {oid: -entries[0][0] for oid, entries in held.items() if entries}
     explanations, placed, first, total_rank, blocking = {}, 0, 0, 0, 0
-    for i in order:
-        got = assignment[i]
-        got_rank = got[1] if got else len(lists[i]) + 1
+    for i in eligible:
+        got = assignment.get(i)
+        chosen = lists.get(i, [])
+        got_rank = got[1] if got else len(chosen) + 1
         why_not = []
-        for rank, opp in enumerate(lists[i][: got_rank - 1], start=1):
-            if left[opp.id] > 0 or worst.get(opp.id, -1) > key[i]:
+        for rank, opp in enumerate(chosen[: got_rank - 1], start=1):
+            mine = key(i, opp)
+            if len(held[opp.id]) < seats[opp.id] or worst[opp.id] > mine:
                 blocking += 1
             why_not.append(
                 {
                     "opportunity": opp.id,
                     "rank": rank,
                     "reason": "full",
+                    "rules": [],
                     "cutoff": worst.get(opp.id),
-                    "priority": key[i],
+                    "priority": mine,
+                    "seats": seats[opp.id],
                 }
             )
         if got:
@@ -102,16 +133,27 @@ def _published_round(ctx: Ctx, st: Students, opps: list[Opp]) -> None:
         }
     summary = {
         "mode": "stable",
-        "eligible": len(eligible),
-        "students": len(ranked),
-        "seats": seats,
+        "students": len(eligible),
+        "ranked": len(ranked),
+        "not_ranked": len(eligible) - len(ranked),
         "placed": placed,
-        "unplaced": len(ranked) - placed,
+        "unplaced": len(eligible) - placed,
         "first_choice": first,
+        "mean_rank": round(total_rank / placed, 2) if placed else None,
         "total_rank": total_rank,
-        "mean_rank": round(total_rank / placed, 3) if placed else None,
         "blocking_pairs": blocking,
-        "seats_filled": round(placed / seats, 3) if seats else None,
+        "seats": sum(seats.values()),
+        "opportunities": len(opps),
+        "ineligible_choices": 0,
+        "criteria": CRITERIA,
+        "lottery_seed": ctx.seed,
+        "lottery_size": len(lottery),
+        "by_school": _by_school(ctx, st, eligible, assignment),
+        "by_cluster": _by_cluster(ctx, opps, lists, assignment),
+        "elapsed_ms": 40 + len(eligible) // 50,
+    }
+    assignment_json = {
+        str(st.ids[i]): (assignment[i][0].id if assignment.get(i) else None) for i in eligible
     }
 
     coordinator = ctx.coordinator_user
@@ -127,7 +169,7 @@ def _published_round(ctx: Ctx, st: Students, opps: list[Opp]) -> None:
         6,
         at(dt.date(2026, 10, 12), 8),
         at(dt.date(2026, 10, 30), 17),
-        ["cte_concentrator", "lottery"],
+        CRITERIA,
         ctx.seed,
         run_id,
         published,
@@ -141,7 +183,7 @@ def _published_round(ctx: Ctx, st: Students, opps: list[Opp]) -> None:
         "done",
         100,
         summary,
-        {str(st.ids[i]): (assignment[i][0].id if assignment[i] else None) for i in order},
+        assignment_json,
         explanations,
         "",
         coordinator,
@@ -150,8 +192,8 @@ def _published_round(ctx: Ctx, st: Students, opps: list[Opp]) -> None:
     )
     _round_members(ctx, st, round_id, opps, eligible, lists)
     skip = ctx.current.plan.no_school
-    for i in order:
-        if not assignment[i]:
+    for i in eligible:
+        if not assignment.get(i):
             continue
         opp = assignment[i][0]
         confirmed = rng.random() < 0.4
@@ -175,6 +217,47 @@ def _published_round(ctx: Ctx, st: Students, opps: list[Opp]) -> None:
                 created=published + dt.timedelta(days=1),
             )
             add_sessions(ctx, placement, opp, opp.session_dates(skip))
+
+
+def _by_school(ctx: Ctx, st: Students, eligible: list[int], assignment) -> list[dict]:
+    students, placed = Counter(), Counter()
+    for i in eligible:
+        name = ctx.schools[st.school[i]].name
+        students[name] += 1
+        placed[name] += assignment.get(i) is not None
+    return [
+        {
+            "name": n,
+            "students": students[n],
+            "placed": placed[n],
+            "unplaced": students[n] - placed[n],
+        }
+        for n in sorted(students)
+    ]
+
+
+def _by_cluster(ctx: Ctx, opps: list[Opp], lists, assignment) -> list[dict]:
+    names = {o.cluster: ctx.cluster_name[o.cluster] for o in opps}
+    seats, filled, wanted, unplaced = Counter(), Counter(), Counter(), Counter()
+    for o in opps:
+        seats[o.cluster] += o.seats
+    for got in assignment.values():
+        if got:
+            filled[got[0].cluster] += 1
+    for i, chosen in lists.items():
+        if chosen:
+            wanted[chosen[0].cluster] += 1
+            unplaced[chosen[0].cluster] += assignment.get(i) is None
+    return [
+        {
+            "name": names[c],
+            "seats": seats[c],
+            "filled": filled[c],
+            "first_choice_students": wanted[c],
+            "unplaced": unplaced[c],
+        }
+        for c in sorted(names, key=names.get)
+    ]
 
 
 def _round_members(
@@ -210,7 +293,7 @@ def _open_round(ctx: Ctx, st: Students, opps: list[Opp]) -> None:
         5,
         at(TODAY - dt.timedelta(days=6), 8),
         at(dt.date(2026, 12, 11), 17),
-        ["grade", "economically_disadvantaged", "lottery"],
+        ["grade"],
         ctx.seed + 1,
         None,
         None,
