@@ -52,7 +52,8 @@ def seed(students: int) -> None:
     from trellis.students.models import Student
 
     call_command("migrate", verbosity=0, interactive=False)
-    have = Student.objects.filter(district__slug=DISTRICT_SLUG).count()
+    # seed_demo's --students counts enrolled students; past years' graduates come on top.
+    have = Student.objects.filter(district__slug=DISTRICT_SLUG, is_active=True).count()
     if have != students:
         print(f"seeding {students:,} students (found {have:,}) …", flush=True)
         started = time.perf_counter()

@@ -262,7 +262,7 @@ def main():
         delta = None if peak is None else peak - mem["rss_before"]
         put("  over RSS before solve", "-" if delta is None else f"+{delta:.0f} MB")
         put("  tracemalloc peak (numpy)", f"{mem['traced_peak']:.0f} MB")
-        put("  ru_maxrss delta", f"+{mem['maxrss_delta']:.0f} MB")
+        put("  ru_maxrss delta (lifetime peak)", f"+{mem['maxrss_delta']:.0f} MB")
         b, m, c, s = timed(lambda i=inst, r=stable: summarize(i, r), reps(n, 10))
         put("summarize", fmt_triple(b, m, c))
         put("stable: placed / 1st choice", f"{s.placed / n:.1%} / {s.first_choice / n:.1%}")

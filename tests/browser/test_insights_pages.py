@@ -88,10 +88,21 @@ def test_coordinator_closes_a_gap_with_an_in_district_draft(make_page, axe, insi
     page.wait_for_load_state()
     expect(page.get_by_role("heading", level=1)).to_have_text("Education: supply and demand")
     expect(page.locator("#messages")).to_contain_text("pending seats")
-    assert Opportunity.objects.filter(status="draft", cluster__slug="education", seats=2).exists()
+    assert Opportunity.objects.filter(status="pending", cluster__slug="education", seats=2).exists()
+    facts = page.locator("dl.facts")
+    expect(facts).to_contain_text("Pending seats (drafts)2")
     axe.check(page)
     _fits_the_screen(page)
     screenshot(page, f"insights-cluster-{width}")
+
+    # Publishing it (the coordinators' approval queue) turns the pending seats into supply.
+    page.get_by_role("link", name="Review and publish Teaching assistant").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Approve and publish").click()
+    page.wait_for_load_state()
+    page.goto("/insights/gaps/education/")
+    expect(facts).to_contain_text("Published seats2")
+    expect(facts).to_contain_text("Unmet demand0.0")
     assert not problems, problems
 
 

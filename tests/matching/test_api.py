@@ -85,3 +85,9 @@ def test_match_input_errors_name_the_offending_id(overrides, message):
 def test_unknown_mode_is_rejected():
     with pytest.raises(ValueError, match="mode must be"):
         match(clinic_input(), "fastest")
+
+
+def test_explanations_can_be_skipped_for_large_rounds():
+    out = match(clinic_input(), explanations=False)
+    assert out.explanations == {}
+    assert out.assignment == {"ana": "clinic", "ben": None, "cy": "library"}

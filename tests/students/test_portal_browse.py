@@ -155,7 +155,7 @@ def test_each_reason_is_given_in_plain_words(client, personas, student):
     f.ApplicationFactory(student=student, opportunity=applied)
     declined = f.OpportunityFactory(partner=q, title="Declined role", weekdays=1)
     f.ApplicationFactory(student=student, opportunity=declined, status=Application.Status.DECLINED)
-    ended = f.OpportunityFactory(
+    f.OpportunityFactory(
         partner=q,
         title="Ended role",
         weekdays=1,

@@ -9,8 +9,8 @@ from tests import factories as f
 from tests.placements.lifecycle_support import confirmed_placement
 from tests.students.portal_support import htmx, url
 from trellis.core.models import AuditEvent
-from trellis.opportunities.models import CareerCluster
 from trellis.hours.models import CalendarFeed
+from trellis.opportunities.models import CareerCluster
 from trellis.placements.models import Application, Placement, Reflection
 from trellis.students.models import Transportation
 

@@ -220,11 +220,12 @@ def draft_opportunity(request, role_key):
     role = departments.get_role(role_key)
     if role is None or not scope.can_act:
         raise Http404("No such template.")
-    terms = _terms(scope)
+    today = timezone.localdate()
+    terms = [t for t in _terms(scope) if t.end_date >= today]  # a draft needs a term still to come
     partner = department_partner(scope.district, role.department)
     mentors = list(Mentor.objects.filter(partner=partner).select_related("user")) if partner else []
     worksites = list(partner.worksites.order_by("name", "pk")) if partner else []
-    term = gaps.resolve_term(terms, request.GET.get("term"))
+    term = gaps.resolve_term(terms, request.GET.get("term"), today=today)
     try:
         seats = int(request.GET.get("seats", role.seats))
     except ValueError:

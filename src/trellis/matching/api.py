@@ -89,7 +89,8 @@ class MatchInput:
 
 @dataclass(frozen=True)
 class MatchOutput:
-    """Id-level outcome. ``assignment`` maps every student id to an opportunity id or None."""
+    """Id-level outcome. ``assignment`` maps every student id to an opportunity id or None;
+    ``explanations`` is keyed by student id (empty if ``match(..., explanations=False)``)."""
 
     assignment: dict[Hashable, Hashable | None]
     explanations: dict[Hashable, Explanation]
@@ -98,8 +99,13 @@ class MatchOutput:
     result: Result
 
 
-def match(inp: MatchInput, mode: Mode = "stable") -> MatchOutput:
-    """Solve `inp` in `mode` ("stable" or "max_placement") and explain every outcome."""
+def match(inp: MatchInput, mode: Mode = "stable", explanations: bool = True) -> MatchOutput:
+    """Solve `inp` in `mode` ("stable" or "max_placement") and explain every outcome.
+
+    Explanations are Python objects (about a microsecond per choice); pass
+    ``explanations=False`` to skip them and call `explain` later for the students
+    someone actually looks at.
+    """
     if mode not in ("stable", "max_placement"):
         raise ValueError(f"mode must be 'stable' or 'max_placement', got {mode!r}")
     inst, dropped = inp.build()
@@ -109,13 +115,13 @@ def match(inp: MatchInput, mode: Mode = "stable") -> MatchOutput:
         sid: (opp_ids[m] if m >= 0 else None)
         for sid, m in zip(inp.students, result.assignment.tolist(), strict=True)
     }
-    explanations = {}
-    for e in explain(inst, result, ineligible=dropped):
+    explained = {}
+    for e in explain(inst, result, ineligible=dropped) if explanations else ():
         sid = inp.students[e.student]
-        explanations[sid] = Explanation(
+        explained[sid] = Explanation(
             student=sid,
             opportunity=None if e.opportunity is None else opp_ids[e.opportunity],
             rank=e.rank,
             why_not=tuple(replace(w, opportunity=opp_ids[w.opportunity]) for w in e.why_not),
         )
-    return MatchOutput(assignment, explanations, summarize(inst, result), inst, result)
+    return MatchOutput(assignment, explained, summarize(inst, result), inst, result)

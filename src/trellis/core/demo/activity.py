@@ -70,10 +70,11 @@ def pick_students(
     for _ in range(count * 15 + 30):
         if len(chosen) >= count:
             break
+        r = rng.random()  # one draw: the pool four times in five, anyone otherwise
         i = (
-            pool[rng.randrange(len(pool))]
-            if pool and rng.random() < 0.8
-            else rng.randrange(st.n_current)
+            pool[int(r * 1.25 * len(pool))]
+            if pool and r < 0.8
+            else int(rng.random() * st.n_current)
         )
         if i == 0 or (busy is not None and busy[i]) or i in chosen or i in exclude:
             continue  # index 0 is the demo student, placed by hand
@@ -101,7 +102,7 @@ def add_application(
     note: str = "",
 ) -> int:
     statement = ctx.rng.choice(STATEMENTS).format(
-        role=opp.title.lower(),
+        role=opp.role.lower(),
         program=data.CTE_PROGRAMS[opp.cluster],
         relative=ctx.rng.choice(["aunt", "uncle", "mother", "father", "cousin"]),
     )
@@ -315,6 +316,8 @@ def add_logs(
     link_label = f"{opp.mentor.name} (e-mailed link)"
     missed = round((1 - attendance) * 1024)
     decided_before = TODAY - APPROVAL_LAG
+    default_hours = span_hours(opp.start_time, opp.end_time)
+    amounts: dict[float, Decimal] = {}
     total = 0.0
     for day in dates:
         if day >= TODAY or (target is not None and total >= target - 0.01):
@@ -326,8 +329,7 @@ def add_logs(
         if session:
             session_id, start, end, planned = session
         else:
-            session_id, start, end = None, opp.start_time, opp.end_time
-            planned = span_hours(start, end)
+            session_id, start, end, planned = None, opp.start_time, opp.end_time, default_hours
         length = (r >> 10) & 15  # 2/16 left half an hour early, 1/16 stayed half an hour late
         if length < 2 and planned > 1:
             end = shift(end, -30)
@@ -338,6 +340,9 @@ def add_logs(
             hours = max(0.5, round((target - total) * 4) / 4)
             end = shift(start, round(hours * 60))
         total += hours
+        amount = amounts.get(hours)
+        if amount is None:
+            amount = amounts[hours] = hours_decimal(hours)
         created = at(day, 19, 15 * ((r >> 14) & 3))
         if day < decided_before:
             decided = at(day + ONE_TO_FOUR[(r >> 16) & 3], 10, 15 * ((r >> 18) & 3))
@@ -357,7 +362,7 @@ def add_logs(
                 day,
                 start,
                 end,
-                hours_decimal(hours),
+                amount,
                 tasks[(r >> 26) % n_tasks],
                 *row,
                 created,
@@ -397,7 +402,7 @@ def add_reflection(
     rng = ctx.rng
     when = min(when, TODAY - dt.timedelta(days=1))
     fit = fit or rng.choices(list(FIT_WEIGHTS), weights=list(FIT_WEIGHTS.values()))[0]
-    role = opp.title.split(": ")[-1].split(" (")[0].lower()
+    role = opp.role.lower()
     text = rng.choice(data.REFLECTIONS[fit]).format(partner=opp.partner.name, role=role)
     ctx.t(Reflection).add(placement, fit, text, at(when, 20, 15 * rng.randrange(4)))
     return fit

@@ -52,6 +52,7 @@ class Opp:
     mentor: MentorInfo
     worksite: int
     title: str
+    role: str  # the job itself, e.g. "Patient services aide", for texts people write about it
     kind: str
     track: str  # shadow | fall | friday | ta | virtual | service | clinical | preapp | summer
     cluster: str
@@ -186,6 +187,7 @@ def add_opportunity(
         mentor,
         worksite,
         title,
+        role_title,
         kind,
         track,
         cluster,

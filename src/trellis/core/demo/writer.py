@@ -73,10 +73,15 @@ class Table:
                 self.preparers.append((i, _Prepared(lambda v, f=f: writer.prepare(f, v)), None))
             elif kind in _PREPARED_TYPES:
                 self.preparers.append((i, None, lambda v, f=f: writer.prepare(f, v)))
+        # PostgreSQL: COPY is several times faster than executemany for the same rows.
+        self.copy_sql = "COPY {} ({}) FROM STDIN".format(
+            quote(opts.db_table), ", ".join(quote(f.column) for f in columns)
+        )
         self.parents = [
             f.related_model for f in self.fields if f.is_relation and f.related_model is not model
         ]
         self.next_id = writer.first_free_id(model)
+        self.flush_at = self.next_id + CHUNK - 1
         self.rows: list[tuple] = []
         self.count = 0
         self.flushing = False
@@ -84,9 +89,8 @@ class Table:
     def add(self, *values) -> int:
         pk = self.next_id
         self.next_id = pk + 1
-        rows = self.rows
-        rows.append((pk, *values))
-        if len(rows) >= CHUNK:
+        self.rows.append((pk, *values))
+        if pk >= self.flush_at:
             self.flush()
         return pk
 
@@ -97,7 +101,7 @@ class Table:
         self.rows.extend(
             [(pk, *values) for pk, values in zip(range(first, self.next_id), rows, strict=True)]
         )
-        if len(self.rows) >= CHUNK:
+        if self.next_id > self.flush_at:
             self.flush()
 
     def flush(self) -> None:
@@ -130,9 +134,15 @@ class Table:
                     columns[i] = [None if v is None else prepare(v) for v in columns[i]]
             rows = list(zip(*columns, *(repeat(d, len(rows)) for d in self.defaults), strict=True))
         with self.writer.connection.cursor() as cursor:
-            cursor.executemany(self.sql, rows)
+            if self.writer.connection.vendor == "postgresql":
+                with cursor.cursor.copy(self.copy_sql) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(self.sql, rows)
         self.count += len(self.rows)
         self.rows = []
+        self.flush_at = self.next_id + CHUNK - 1
 
 
 class Writer:

@@ -7,15 +7,19 @@ database with a fixed number of queries, whatever the district's size.
 """
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
+from trellis.core.tenancy import _prefixed, scoped_q
 from trellis.placements.models import Placement
 
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 ONE_DP = Decimal("0.1")
 TWO_DP = Decimal("0.01")
 
@@ -146,14 +150,43 @@ SUMMER = Q(opportunity__term__kind="summer") | Q(
 )
 
 
+def placement_q(ctx: ReportContext, prefix: str = "") -> Q:
+    """Placement.objects.for_user() plus the district, school and cluster filters, as a Q
+    through a relation (`prefix`), so rows hanging off placements join instead of IN (…)."""
+    q = scoped_q(ctx.user, "placement") & Q(district=ctx.district)
+    if ctx.school is not None:
+        q &= Q(student__school=ctx.school)
+    if ctx.cluster is not None:
+        q &= Q(opportunity__cluster=ctx.cluster)
+    return _prefixed(q, prefix) if prefix else q
+
+
 def placements(ctx: ReportContext):
     """Placements in the user's scope and district, filtered by school and cluster."""
-    qs = Placement.objects.for_user(ctx.user).filter(district=ctx.district)
-    if ctx.school is not None:
-        qs = qs.filter(student__school=ctx.school)
-    if ctx.cluster is not None:
-        qs = qs.filter(opportunity__cluster=ctx.cluster)
-    return qs
+    return Placement.objects.filter(placement_q(ctx))
+
+
+def regroup(inner, keys: list[str], sums: list[str]) -> list[dict]:
+    """A two-level aggregation: group `inner` (an aggregated values() queryset, typically one
+    row per student) again by `keys`, counting its rows and summing its `sums` columns.
+
+    Distinct counts over big tables sort once per DISTINCT aggregate; counting the rows of a
+    per-student grouping gives the same numbers with two hash aggregations. Identifiers are
+    the code's own annotation names (quoted); values stay parameters of the inner query.
+    """
+    if not all(_IDENTIFIER.fullmatch(name) for name in (*keys, *sums)):
+        raise ValueError("regroup() takes annotation names only.")
+    sql, params = inner.query.sql_with_params()
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(k) for k in keys)
+    totals = ", ".join(f"SUM({quote(name)}) AS {quote(name)}" for name in sums)
+    # Names are checked above and quoted; values stay parameters of the inner query.
+    select = f"SELECT {columns}, COUNT(*) AS {quote('rows')}{', ' + totals if totals else ''}"
+    outer = f"{select} FROM ({sql}) AS {quote('inner')} GROUP BY {columns}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(outer, params)
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def started_placements(ctx: ReportContext):
@@ -188,23 +221,3 @@ def kind_label(kind: str) -> str:
         return OpportunityKind(kind).label
     except ValueError:
         return kind
-
-
-__all__ = [
-    "STARTED",
-    "SUMMER",
-    "Chart",
-    "Report",
-    "ReportContext",
-    "ReportResult",
-    "Section",
-    "Table",
-    "dec",
-    "kind_label",
-    "mean",
-    "percent",
-    "placements",
-    "started_placements",
-    "started_q",
-    "year_labels",
-]

@@ -4,7 +4,6 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import (
-    Avg,
     Count,
     DecimalField,
     Exists,
@@ -30,6 +29,7 @@ from trellis.insights.reports.base import (
     dec,
     mean,
     percent,
+    placement_q,
     placements,
     started_placements,
 )
@@ -324,28 +324,50 @@ def completion(ctx: ReportContext) -> ReportResult:
 
 
 def evaluations(ctx: ReportContext) -> ReportResult:
+    """One pass over the evaluations, grouped by (school year, cluster): sums and counts of
+    each kind's mean score and of every rubric criterion, turned into means below."""
     result = ReportResult()
-    evals = Evaluation.objects.filter(
-        placement__in=placements(ctx).values("pk"), mean_score__isnull=False
-    )
     kinds = list(Evaluation.Kind)
-    by_year = {
-        row["sy"]: row
-        for row in evals.annotate(sy=ctx.year_case("placement__start_date"))
+    criteria = list(
+        RubricCriterion.objects.filter(district=ctx.district).order_by("sort_order", "pk")
+    )
+    sums = {}
+    for k in kinds:
+        is_kind = Q(kind=k.value)
+        sums[f"n_{k.value}"] = Count("pk", filter=is_kind)
+        sums[f"sum_{k.value}"] = Sum("mean_score", filter=is_kind)
+        for i, criterion in enumerate(criteria):
+            score = Cast(KeyTextTransform(criterion.key, "scores"), FloatField())
+            sums[f"c{i}_{k.value}_n"] = Count(score, filter=is_kind)
+            sums[f"c{i}_{k.value}_sum"] = Sum(score, filter=is_kind)
+    cells = list(
+        Evaluation.objects.filter(placement_q(ctx, "placement__"), mean_score__isnull=False)
+        .annotate(sy=ctx.year_case("placement__start_date"))
         .exclude(sy=None)
-        .values("sy")
+        .values("sy", "placement__opportunity__cluster_id")
         .annotate(
-            n=Count("pk"),
-            **{f"mean_{k.value}": Avg("mean_score", filter=Q(kind=k.value)) for k in kinds},
+            again=Count("pk", filter=Q(would_host_again=True)),
+            asked=Count("pk", filter=Q(would_host_again__isnull=False)),
+            **sums,
         )
         .order_by()
-    }
+    )
+    names = ["again", "asked", *sums]
+
+    def add(rows):
+        total = dict.fromkeys(names, 0)
+        for row in rows:
+            for name in names:
+                total[name] += row[name] or 0
+        return total
+
+    def kind_means(total, prefix=""):
+        return [mean(total[f"{prefix}sum_{k.value}"], total[f"{prefix}n_{k.value}"]) for k in kinds]
+
     year_rows = []
     for year in ctx.years:
-        row = by_year.get(year.pk, {})
-        year_rows.append(
-            [year.name, row.get("n", 0)] + [_score(row.get(f"mean_{k.value}")) for k in kinds]
-        )
+        total = add(c for c in cells if c["sy"] == year.pk)
+        year_rows.append([year.name, sum(total[f"n_{k.value}"] for k in kinds), *kind_means(total)])
     kind_headers = [f"Mean {k.label.lower()} score" for k in kinds]
     result.sections.append(
         Section(
@@ -374,19 +396,15 @@ def evaluations(ctx: ReportContext) -> ReportResult:
     if ctx.year is None:
         return result
     year = ctx.year.name
-    in_year = evals.filter(ctx.year_q("placement__start_date"))
-    criteria = list(
-        RubricCriterion.objects.filter(district=ctx.district).order_by("sort_order", "pk")
-    )
+    in_year = [c for c in cells if c["sy"] == ctx.year.pk]
+    this_year = add(in_year)
     if criteria:
-        aggregates = {}
-        for i, criterion in enumerate(criteria):
-            score = Cast(KeyTextTransform(criterion.key, "scores"), FloatField())
-            for k in kinds:
-                aggregates[f"c{i}_{k.value}"] = Avg(score, filter=Q(kind=k.value))
-        means = in_year.aggregate(**aggregates)
         criterion_rows = [
-            [c.label] + [_score(means[f"c{i}_{k.value}"]) for k in kinds]
+            [c.label]
+            + [
+                mean(this_year[f"c{i}_{k.value}_sum"], this_year[f"c{i}_{k.value}_n"])
+                for k in kinds
+            ]
             for i, c in enumerate(criteria)
         ]
         result.sections.append(
@@ -416,32 +434,23 @@ def evaluations(ctx: ReportContext) -> ReportResult:
                 ),
             )
         )
-    by_cluster = {
-        row["placement__opportunity__cluster_id"]: row
-        for row in in_year.values("placement__opportunity__cluster_id")
-        .annotate(
-            n=Count("pk"),
-            **{f"mean_{k.value}": Avg("mean_score", filter=Q(kind=k.value)) for k in kinds},
-            again=Count("pk", filter=Q(would_host_again=True)),
-            asked=Count("pk", filter=Q(would_host_again__isnull=False)),
-        )
-        .order_by()
-    }
     cluster_rows = []
     for c in ctx.clusters_in_view():
-        row = by_cluster.get(c.pk, {})
+        total = add(row for row in in_year if row["placement__opportunity__cluster_id"] == c.pk)
         cluster_rows.append(
-            [c.name, row.get("n", 0)]
-            + [_score(row.get(f"mean_{k.value}")) for k in kinds]
-            + [percent(row.get("again", 0), row.get("asked", 0))]
+            [
+                c.name,
+                sum(total[f"n_{k.value}"] for k in kinds),
+                *kind_means(total),
+                percent(total["again"], total["asked"]),
+            ]
         )
-    current = by_year.get(ctx.year.pk, {})
     result.facts = [
         ("School year", year),
-        ("Evaluations", current.get("n", 0)),
+        ("Evaluations", sum(this_year[f"n_{k.value}"] for k in kinds)),
     ] + [
-        (f"Mean {k.label.lower()} score", _score(current.get(f"mean_{k.value}")) or "—")
-        for k in kinds
+        (f"Mean {k.label.lower()} score", m or "—")
+        for k, m in zip(kinds, kind_means(this_year), strict=True)
     ]
     result.sections.append(
         Section(

@@ -3,7 +3,7 @@ and equity: participation rates against enrolment by demographic group, school a
 
 from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, IntegerField, Max, Q, When
 
 from trellis.insights.reports.base import (
     STARTED,
@@ -14,6 +14,7 @@ from trellis.insights.reports.base import (
     Section,
     Table,
     percent,
+    regroup,
     started_placements,
 )
 from trellis.opportunities.models import OpportunityKind
@@ -27,30 +28,37 @@ def participation(ctx: ReportContext) -> ReportResult:
     base = started_placements(ctx)
     result = ReportResult()
 
-    # Growth, by school and by grade in one pass: distinct students per (year, school,
-    # graduation year). A student has one school and one graduation year, so these distinct
-    # counts add up across schools and grades without counting anyone twice.
-    per_kind = {
-        f"kind_{k.value}": Count("student", distinct=True, filter=Q(opportunity__kind=k.value))
-        for k in KINDS
-    }
-    cells = list(
-        base.annotate(sy=ctx.year_case("start_date"))
+    # Growth, by school and by grade in one pass: first one row per (student, year) with
+    # flags for summer and each kind, then those rows counted per (year, school, graduation
+    # year). A student has one school and one graduation year, so the counts add up across
+    # schools and grades without counting anyone twice, and no DISTINCT is needed.
+    def flag(q):
+        return Max(Case(When(q, then=1), default=0, output_field=IntegerField()))
+
+    kinds = {f"kind_{k.value}": Q(opportunity__kind=k.value) for k in KINDS}
+    per_student = (
+        base.annotate(
+            sy=ctx.year_case("start_date"),
+            school=F("student__school_id"),
+            grad=F("student__graduation_year"),
+        )
         .exclude(sy=None)
-        .values("sy", "student__school_id", "student__graduation_year")
+        .values("student_id", "sy", "school", "grad")
         .annotate(
-            participants=Count("student", distinct=True),
             placements=Count("pk"),
-            summer=Count("student", distinct=True, filter=SUMMER),
-            **per_kind,
+            summer=flag(SUMMER),
+            **{name: flag(q) for name, q in kinds.items()},
+            **{f"n_{name}": Count("pk", filter=q) for name, q in kinds.items()},
         )
         .order_by()
     )
-    totals = ("participants", "placements", "summer", *per_kind)
+    sums = ["placements", "summer", *kinds, *[f"n_{name}" for name in kinds]]
+    cells = regroup(per_student, ["sy", "school", "grad"], sums)
     growth: dict = defaultdict(lambda: defaultdict(int))
     for cell in cells:
-        for name in totals:
-            growth[cell["sy"]][name] += cell[name]
+        growth[cell["sy"]]["participants"] += cell["rows"]
+        for name in sums:
+            growth[cell["sy"]][name] += cell[name] or 0
     growth_rows = []
     for year in ctx.years:
         row = growth.get(year.pk, {})
@@ -93,11 +101,8 @@ def participation(ctx: ReportContext) -> ReportResult:
     for cell in cells:
         if cell["sy"] != ctx.year.pk:
             continue
-        for bucket in (
-            by_school[cell["student__school_id"]],
-            by_grade[12 + graduating - cell["student__graduation_year"]],
-        ):
-            bucket[0] += cell["participants"]
+        for bucket in (by_school[cell["school"]], by_grade[12 + graduating - cell["grad"]]):
+            bucket[0] += cell["rows"]
             bucket[1] += cell["placements"]
     school_rows = [[s.name, *by_school.get(s.pk, [0, 0])] for s in ctx.schools()]
     grade_rows = [[f"Grade {g}", *counts] for g, counts in sorted(by_grade.items())]
@@ -115,19 +120,10 @@ def participation(ctx: ReportContext) -> ReportResult:
         ]
         for c in ctx.clusters_in_view()
     ]
-    by_kind = {
-        row["opportunity__kind"]: row
-        for row in in_year.values("opportunity__kind")
-        .annotate(participants=Count("student", distinct=True), placements=Count("pk"))
-        .order_by()
-    }
+    # The growth pass already counted each kind's students and placements, year by year.
+    this_year = growth[ctx.year.pk]
     kind_rows = [
-        [
-            k.label,
-            by_kind.get(k.value, {}).get("participants", 0),
-            by_kind.get(k.value, {}).get("placements", 0),
-        ]
-        for k in KINDS
+        [k.label, this_year[f"kind_{k.value}"], this_year[f"n_kind_{k.value}"]] for k in KINDS
     ]
     header = ["Participants", "Placements"]
     year = ctx.year.name
