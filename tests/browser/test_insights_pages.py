@@ -40,7 +40,9 @@ def _fits_the_screen(page):
                          && !(e.parentElement && e.parentElement.closest('.table-wrap')))
             .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
     )
-    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), wide
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), (
+        wide
+    )
 
 
 def _charts_loaded(page):

@@ -1,7 +1,5 @@
 """Helpers for the partner- and mentor-portal tests: a second partner admin, a draft, a form post."""
 
-import datetime as dt
-
 from tests import factories as f
 from tests.conftest import member
 from trellis.accounts.models import Role
@@ -72,6 +70,3 @@ def opportunity_post(personas, **overrides):
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
-
-
-FUTURE = dt.date(2027, 1, 22)

@@ -115,7 +115,7 @@ def test_an_unscored_criterion_shows_an_error_summary(mentor_client, personas):
     data = scores_post()
     del data["score_teamwork"]
     response = mentor_client.post(evaluate_url(personas.placement_a), data)
-    assert response.status_code == 422
+    assert response.status_code == 200
     html = response.content.decode()
     assert 'class="error-summary"' in html and "Score “Teamwork”." in html
     assert 'href="#id_score_teamwork_0"' in html
@@ -139,7 +139,7 @@ def test_raise_a_concern_reaches_the_coordinator_at_once(
 ):
     url = reverse("mentor:concern", args=[personas.placement_a.pk])
     assert mentor_client.get(url).status_code == 200
-    assert mentor_client.post(url, {"text": ""}).status_code == 422
+    assert mentor_client.post(url, {"text": ""}).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         response = mentor_client.post(url, {"text": "Left early twice without telling me."})
     assert response.status_code == 302

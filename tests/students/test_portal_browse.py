@@ -240,17 +240,24 @@ def test_browse_query_count_does_not_grow(
     assert len(response.context["page_obj"]) == rows + 2
 
 
+@pytest.mark.parametrize("rows", [2, 30])
 def test_labour_check_reads_the_calendar_once_per_page(
-    client, personas, student, django_assert_max_num_queries
+    client, personas, student, rows, django_assert_max_num_queries
 ):
     student.birth_date, student.grade = dt.date(2012, 6, 1), 9
     student.save()
-    for n in range(20):
+    f.SchoolYearFactory(district=personas.district)
+    for n in range(rows):
         f.OpportunityFactory(
-            partner=personas.partner_q, title=f"Young {n}", min_age=14, min_grade=9
+            partner=personas.partner_q,
+            title=f"Young {n}",
+            min_age=14,
+            min_grade=9,
+            weekdays=1 << (n % 5),
         )
     with django_assert_max_num_queries(11):
-        client.get(BROWSE)
+        response = client.get(BROWSE)
+    assert codes(response, "Young 0") == ["labour"]
 
 
 def test_browse_query_function_filters_in_sql(personas):

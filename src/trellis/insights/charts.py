@@ -67,6 +67,13 @@ def render_svg(chart: Chart) -> str:
         margin_left=20 if not horizontal else 10,
         no_data_text="No data yet",
         dots_size=4,
+        # At most ~6 value labels: wide numbers (e.g. 28,000) must not run into each other.
+        # (pygal names the axes before turning a horizontal chart on its side.)
+        **(
+            {"x_labels_major_count": 6, "show_minor_x_labels": False}
+            if horizontal
+            else {"y_labels_major_count": 6, "show_minor_y_labels": False}
+        ),
     )
     labels, series = list(chart.labels), [(name, list(values)) for name, values in chart.series]
     if horizontal:

@@ -79,5 +79,4 @@ def review(request, pk):
         "filled": open_placement_count(opportunity),
         "problems": submission_problems(opportunity) if pending else [],
     }
-    status = 422 if request.method == "POST" else 200
-    return render(request, "opportunities/approvals/review.html", context, status=status)
+    return render(request, "opportunities/approvals/review.html", context)

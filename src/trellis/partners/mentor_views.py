@@ -242,8 +242,7 @@ def evaluate(request, pk, kind):
             )
             return redirect("mentor:intern", placement.pk)
     context.update(form=form, refusal=refusal)
-    status = 422 if request.method == "POST" else 200
-    return render(request, "partners/mentor/evaluate.html", context, status=status)
+    return render(request, "partners/mentor/evaluate.html", context)
 
 
 @login_required
@@ -260,10 +259,4 @@ def concern(request, pk):
         else:
             messages.success(request, "Concern sent. The student's coordinator has been told.")
             return redirect("mentor:intern", placement.pk)
-    status = 422 if request.method == "POST" else 200
-    return render(
-        request,
-        "partners/mentor/concern.html",
-        {"placement": placement, "form": form},
-        status=status,
-    )
+    return render(request, "partners/mentor/concern.html", {"placement": placement, "form": form})

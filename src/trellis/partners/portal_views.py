@@ -405,7 +405,7 @@ def opportunity_seats(request, pk):
             messages.success(request, "Seats saved.")
             return redirect("partner_portal:opportunity", opportunity.pk)
     context = _opportunity_context(request, opportunity, seats_form=form)
-    return render(request, "partners/portal/opportunity.html", context, status=422)
+    return render(request, "partners/portal/opportunity.html", context)
 
 
 @login_required

@@ -63,5 +63,4 @@ def edit(request):
         "formset_error": formset_error,
         "score_names": SCORE_NAMES,
     }
-    status = 422 if request.method == "POST" else 200
-    return render(request, "placements/rubric/edit.html", context, status=status)
+    return render(request, "placements/rubric/edit.html", context)

@@ -110,30 +110,32 @@ DEMO_LOGINS = [
 
 def build_demo_district(*, students: int, seed: int) -> dict[str, int]:
     """Write the whole district; the caller wraps this in a transaction. Returns row counts."""
-    ctx = Ctx(
-        n=students,
-        seed=seed,
-        writer=Writer(now=NOW),
-        rng=random.Random(seed),
-        npr=np.random.default_rng(seed),
-        scale=max(1.0, students / 1200),
-        password_hash=make_password(DEMO_PASSWORD),
-    )
-    new_writer_tables(ctx)
-    _load_clusters(ctx)
-    _district(ctx)
-    _schools(ctx)
-    _years(ctx)
-    _rubric(ctx)
-    _staff(ctx)
-    _partners(ctx)
-    st = build_students(ctx)
-    opps = catalog.current_opportunities(ctx)
-    summers = history.build_history(ctx, st)
-    activity.build_current(ctx, st, opps)
-    rounds.build_rounds(ctx, st, opps)
-    history.build_budgets(ctx, summers + [o for o in opps if o.track == "summer"])
-    return ctx.writer.finish()
+    password_hash = make_password(DEMO_PASSWORD)
+    with Writer(now=NOW) as writer:  # its worker thread stops even if generation fails
+        ctx = Ctx(
+            n=students,
+            seed=seed,
+            writer=writer,
+            rng=random.Random(seed),
+            npr=np.random.default_rng(seed),
+            scale=max(1.0, students / 1200),
+            password_hash=password_hash,
+        )
+        new_writer_tables(ctx)
+        _load_clusters(ctx)
+        _district(ctx)
+        _schools(ctx)
+        _years(ctx)
+        _rubric(ctx)
+        _staff(ctx)
+        _partners(ctx)
+        st = build_students(ctx)
+        opps = catalog.current_opportunities(ctx)
+        summers = history.build_history(ctx, st)
+        activity.build_current(ctx, st, opps)
+        rounds.build_rounds(ctx, st, opps)
+        history.build_budgets(ctx, summers + [o for o in opps if o.track == "summer"])
+        return writer.finish()
 
 
 def _load_clusters(ctx: Ctx) -> None:

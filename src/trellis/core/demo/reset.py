@@ -44,23 +44,32 @@ def delete_district(district) -> None:
     elsewhere = Membership.objects.filter(user_id__in=user_ids).exclude(district=district)
     user_ids -= set(elsewhere.values_list("user_id", flat=True))
 
-    by_placement = {"placement__district": district}
-    Signature.objects.filter(agreement__placement__district=district).delete()
-    Agreement.objects.filter(**by_placement).delete()
-    HourLog.objects.filter(**by_placement).delete()
-    Session.objects.filter(**by_placement).delete()
-    Evaluation.objects.filter(**by_placement).delete()
-    Reflection.objects.filter(**by_placement).delete()
-    Concern.objects.filter(**by_placement).delete()
-    Outcome.objects.filter(student__district=district).delete()
-    Placement.objects.filter(district=district).delete()
-    RoundRanking.objects.filter(match_round__district=district).delete()
+    # Leaves first. `.only("pk")`: a model that others point at cannot be deleted in one
+    # statement, so Django loads its rows to cascade; loading just the ids is ~3x cheaper.
+    in_district = {"placement__district": district}
+    steps = [
+        (Signature, {"agreement__placement__district": district}),
+        (Agreement, in_district),
+        (HourLog, in_district),
+        (Session, in_district),
+        (Evaluation, in_district),
+        (Reflection, in_district),
+        (Concern, in_district),
+        (Outcome, {"student__district": district}),
+        (Placement, {"district": district}),
+        (RoundRanking, {"match_round__district": district}),
+    ]
+    for model, lookup in steps:
+        model.objects.filter(**lookup).only("pk").delete()
     MatchRound.objects.filter(district=district).update(published_run=None, follows=None)
-    MatchRound.objects.filter(district=district).delete()
-    Application.objects.filter(student__district=district).delete()
-    StudentInterest.objects.filter(student__district=district).delete()
-    GuardianLink.objects.filter(student__district=district).delete()
-    Student.objects.filter(district=district).delete()
-    Opportunity.objects.filter(district=district).delete()
+    for model, lookup in [
+        (MatchRound, {"district": district}),
+        (Application, {"student__district": district}),
+        (StudentInterest, {"student__district": district}),
+        (GuardianLink, {"student__district": district}),
+        (Student, {"district": district}),
+        (Opportunity, {"district": district}),
+    ]:
+        model.objects.filter(**lookup).only("pk").delete()
     district.delete()
     User.objects.filter(pk__in=user_ids).delete()

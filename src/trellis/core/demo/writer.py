@@ -12,11 +12,13 @@ checks every constraint.
 from __future__ import annotations
 
 import datetime as dt
+import queue
+import threading
 from decimal import Decimal
 from itertools import repeat
 
 from django.core.management.color import no_style
-from django.db import connection as default_connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 CHUNK = 20_000
@@ -73,6 +75,7 @@ class Table:
                 self.preparers.append((i, _Prepared(lambda v, f=f: writer.prepare(f, v)), None))
             elif kind in _PREPARED_TYPES:
                 self.preparers.append((i, None, lambda v, f=f: writer.prepare(f, v)))
+        self.raw_sql = self.sql.replace("%s", "?")  # sqlite3's own parameter style
         # PostgreSQL: COPY is several times faster than executemany for the same rows.
         self.copy_sql = "COPY {} ({}) FROM STDIN".format(
             quote(opts.db_table), ", ".join(quote(f.column) for f in columns)
@@ -120,6 +123,19 @@ class Table:
         finally:
             self.flushing = False
 
+    def _write(self, rows: list[tuple]) -> None:
+        """Runs on the writer's worker thread, on the raw DB-API connection."""
+        raw = self.writer.raw
+        if self.writer.postgres:
+            with raw.cursor() as cursor, cursor.copy(self.copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        elif self.writer.sqlite:
+            raw.executemany(self.raw_sql, rows)
+        else:
+            with raw.cursor() as cursor:
+                cursor.executemany(self.sql, rows)
+
     def _flush(self) -> None:
         rows = self.rows
         if len(rows) >= CHUNK:
@@ -133,26 +149,33 @@ class Table:
                 else:
                     columns[i] = [None if v is None else prepare(v) for v in columns[i]]
             rows = list(zip(*columns, *(repeat(d, len(rows)) for d in self.defaults), strict=True))
-        with self.writer.connection.cursor() as cursor:
-            if self.writer.connection.vendor == "postgresql":
-                with cursor.cursor.copy(self.copy_sql) as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                cursor.executemany(self.sql, rows)
+        self.writer.submit(self._write, rows)
         self.count += len(self.rows)
         self.rows = []
         self.flush_at = self.next_id + CHUNK - 1
 
 
 class Writer:
-    """All tables of one run; `finish()` flushes them and moves PostgreSQL sequences on."""
+    """All tables of one run; `finish()` flushes them and moves PostgreSQL sequences on.
+
+    Statements run on a worker thread, in the order they were queued, over the same database
+    connection (so inside the caller's transaction): sqlite3 and psycopg release the GIL while
+    the database works, so generating the next rows overlaps with writing the last ones. Use it
+    as a context manager, or call close(), so the worker stops before the transaction ends.
+    """
 
     def __init__(self, *, now: dt.datetime, connection=None):
-        self.connection = connection or default_connection
+        self.connection = connection or connections[DEFAULT_DB_ALIAS]
+        self.connection.ensure_connection()
+        self.raw = self.connection.connection
         self.now = now
         self.tables: dict[type, Table] = {}
         self.sqlite = self.connection.vendor == "sqlite"
+        self.postgres = self.connection.vendor == "postgresql"
+        self._jobs: queue.Queue = queue.Queue(maxsize=4)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name="seed-demo-writer", daemon=True)
+        self._thread.start()
         self.deferred: dict[type, list[str]] = {}
         self._cache_size = None
         if self.sqlite:
@@ -163,6 +186,44 @@ class Writer:
                 (self._cache_size,) = cursor.fetchone()
                 cursor.execute("PRAGMA cache_size = -262144")
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _work(self) -> None:
+        while True:
+            job = self._jobs.get()
+            try:
+                if job is None:
+                    return
+                if self._error is None:
+                    with self.connection.wrap_database_errors:
+                        job[0](*job[1:])
+            except BaseException as exc:  # handed to the main thread by _check()
+                self._error = exc
+            finally:
+                self._jobs.task_done()
+
+    def _check(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def submit(self, fn, *args) -> None:
+        self._check()
+        self._jobs.put((fn, *args))
+
+    def drain(self) -> None:
+        """Wait until every queued statement has run (before the main thread uses the connection)."""
+        self._jobs.join()
+        self._check()
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._jobs.put(None)
+            self._thread.join()
+
     def defer_indexes(self, model) -> None:
         """SQLite: drop a big table's plain (non-unique) indexes until finish() rebuilds them.
 
@@ -172,6 +233,7 @@ class Writer:
         """
         if not self.sqlite or model in self.deferred:
             return
+        self.drain()
         table = model._meta.db_table
         with self.connection.cursor() as cursor:
             cursor.execute(
@@ -223,6 +285,7 @@ class Writer:
 
     def finish(self) -> dict[str, int]:
         self.flush()
+        self.drain()
         # PostgreSQL sequences do not see explicit ids; SQLite's AUTOINCREMENT does.
         statements = [sql for model in self.deferred for sql in self.deferred[model]]
         statements += self.connection.ops.sequence_reset_sql(no_style(), list(self.tables))
@@ -231,4 +294,5 @@ class Writer:
         with self.connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
+        self.close()
         return {m._meta.label: t.count for m, t in self.tables.items()}

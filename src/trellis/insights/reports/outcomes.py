@@ -20,7 +20,6 @@ from django.db.models.functions import Cast, Coalesce
 from trellis.hours.models import HourLog
 from trellis.insights.reports.base import (
     ONE_DP,
-    TWO_DP,
     Chart,
     ReportContext,
     ReportResult,
@@ -31,7 +30,9 @@ from trellis.insights.reports.base import (
     percent,
     placement_q,
     placements,
+    regroup,
     started_placements,
+    started_q,
 )
 from trellis.placements.models import CareerFit, Evaluation, Placement, Reflection, RubricCriterion
 
@@ -64,43 +65,39 @@ def _hours_row(label, hours_total, participants):
 
 
 def hours(ctx: ReportContext) -> ReportResult:
-    """One pass over the hour logs, grouped by (school year, cluster, school) and summed below.
+    """One pass over the hour logs, grouped by (school year, cluster) and summed below.
 
-    There is no DISTINCT over that big table: the students the hours belong to are counted
-    over placements instead, as the participants of the year (placements started that year).
+    The hour logs are the biggest table; the pass joins only placements and opportunities
+    (use the school filter for one school's hours). There is no DISTINCT over the logs: the
+    students are counted over placements instead, as the participants of the year.
     """
     result = ReportResult()
     cells = list(
         approved_hours(ctx)
         .annotate(sy=ctx.year_case("date"))
         .exclude(sy=None)
-        .values("sy", "placement__opportunity__cluster_id", "placement__student__school_id")
+        .values("sy", "placement__opportunity__cluster_id")
         .annotate(hours=Sum("hours"))
         .order_by()
     )
-    by_year, by_cluster, by_school = (
-        defaultdict(Decimal),
-        defaultdict(Decimal),
-        defaultdict(Decimal),
-    )
+    by_year, by_cluster = defaultdict(Decimal), defaultdict(Decimal)
     for cell in cells:
         by_year[cell["sy"]] += cell["hours"]
         if ctx.year is not None and cell["sy"] == ctx.year.pk:
             by_cluster[cell["placement__opportunity__cluster_id"]] += cell["hours"]
-            by_school[cell["placement__student__school_id"]] += cell["hours"]
     started = started_placements(ctx)
-    # A student belongs to one school, so distinct counts per (year, school) add up to the year's.
-    people = list(
+    # Participants per year: one row per (student, year), then counted (no DISTINCT sort).
+    per_student = (
         started.annotate(sy=ctx.year_case("start_date"))
         .exclude(sy=None)
-        .values("sy", "student__school_id")
-        .annotate(n=Count("student", distinct=True))
+        .values("student_id", "sy")
+        .annotate(placements=Count("pk"))
         .order_by()
     )
-    participants = defaultdict(int)
-    for row in people:
-        participants[row["sy"]] += row["n"]
-    year_rows = [_hours_row(y.name, by_year.get(y.pk), participants[y.pk]) for y in ctx.years]
+    participants = {row["sy"]: row["rows"] for row in regroup(per_student, ["sy"], [])}
+    year_rows = [
+        _hours_row(y.name, by_year.get(y.pk), participants.get(y.pk, 0)) for y in ctx.years
+    ]
     header = ["Approved hours", "Participants", "Mean hours per participant"]
     result.sections.append(
         Section(
@@ -125,10 +122,6 @@ def hours(ctx: ReportContext) -> ReportResult:
     cluster_rows = [
         _hours_row(c.name, by_cluster.get(c.pk), cluster_people.get(c.pk, 0))
         for c in ctx.clusters_in_view()
-    ]
-    school_people = {r["student__school_id"]: r["n"] for r in people if r["sy"] == ctx.year.pk}
-    school_rows = [
-        _hours_row(s.name, by_school.get(s.pk), school_people.get(s.pk, 0)) for s in ctx.schools()
     ]
 
     # Placements of the year with a target of hours: how many reached it.
@@ -177,19 +170,6 @@ def hours(ctx: ReportContext) -> ReportResult:
                 f"Approved hours by career cluster, {year}",
                 [r[0] for r in cluster_rows],
                 [("Approved hours", [float(r[1]) for r in cluster_rows])],
-                value_label="hours",
-            ),
-        ),
-        Section(
-            f"By school, {year}",
-            Table(
-                "by-school", f"Approved hours by school, {year}", ["School", *header], school_rows
-            ),
-            Chart(
-                "hbar",
-                f"Approved hours by school, {year}",
-                [r[0] for r in school_rows],
-                [("Approved hours", [float(r[1]) for r in school_rows])],
                 value_label="hours",
             ),
         ),
@@ -466,16 +446,14 @@ def evaluations(ctx: ReportContext) -> ReportResult:
     return result
 
 
-def _score(value):
-    return dec(value, TWO_DP) if value is not None else None
-
-
 def career_fit(ctx: ReportContext) -> ReportResult:
     """The student's latest reflection per placement: is this career for them?"""
     result = ReportResult()
-    base = started_placements(ctx)
-    if ctx.year is not None:
-        base = base.filter(ctx.year_q("start_date"))
+    reflections = Reflection.objects.filter(
+        placement_q(ctx, "placement__"),
+        started_q("placement__"),
+        ctx.year_q("placement__start_date"),
+    )
     # Each placement's latest reflection: no later one exists (an anti-join, not a subquery
     # per placement), grouped by cluster and verdict in one pass.
     later = Reflection.objects.filter(placement=OuterRef("placement")).filter(
@@ -485,8 +463,7 @@ def career_fit(ctx: ReportContext) -> ReportResult:
     fits = list(CareerFit)
     counts: dict = defaultdict(dict)
     for row in (
-        Reflection.objects.filter(placement__in=base.values("pk"))
-        .exclude(Exists(later))
+        reflections.exclude(Exists(later))
         .values("placement__opportunity__cluster_id", "career_fit")
         .annotate(n=Count("pk"))
         .order_by()

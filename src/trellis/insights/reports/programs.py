@@ -14,7 +14,7 @@ from trellis.insights.reports.base import (
     Section,
     Table,
     percent,
-    placements,
+    placement_q,
     started_placements,
 )
 from trellis.partners.models import PartnerKind
@@ -204,8 +204,8 @@ def hires(ctx: ReportContext) -> ReportResult:
 def _wages(ctx: ReportContext):
     """Approved hours on paid opportunities, each worth hours × the opportunity's rate."""
     return HourLog.objects.filter(
+        placement_q(ctx, "placement__"),
         status=HourLog.Status.APPROVED,
-        placement__in=placements(ctx).values("pk"),
         placement__opportunity__is_paid=True,
     ).annotate(
         wage=ExpressionWrapper(
@@ -222,11 +222,18 @@ def wages(ctx: ReportContext) -> ReportResult:
         .annotate(sy=ctx.year_case("date"))
         .exclude(sy=None)
         .values("sy")
-        .annotate(
-            total=Sum("wage"),
-            hours=Sum("hours"),
-            students=Count("placement__student", distinct=True),
-        )
+        .annotate(total=Sum("wage"), hours=Sum("hours"))
+        .order_by()
+    }
+    # Students are counted over the paid placements (far fewer rows than their hour logs).
+    paid_students = {
+        row["sy"]: row["n"]
+        for row in started_placements(ctx)
+        .filter(opportunity__is_paid=True)
+        .annotate(sy=ctx.year_case("start_date"))
+        .exclude(sy=None)
+        .values("sy")
+        .annotate(n=Count("student", distinct=True))
         .order_by()
     }
     budgets = {
@@ -245,7 +252,7 @@ def wages(ctx: ReportContext) -> ReportResult:
             [
                 year.name,
                 (row.get("hours") or Decimal(0)).quantize(CENTS),
-                row.get("students", 0),
+                paid_students.get(year.pk, 0),
                 spent,
                 budget,
                 percent(spent, budget),
