@@ -439,3 +439,33 @@ def test_nothing_is_dated_after_the_demo_today_whatever_the_clock_says(demo):
     assert not HourLog.objects.filter(
         placement__district=district, date__gte=dt.date(2026, 11, 22)
     ).exists()
+
+
+def test_a_failure_midway_leaves_no_district_and_stops_the_writer_thread(monkeypatch):
+    import threading
+
+    from trellis.core.demo import rounds
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(rounds, "build_rounds", broken)
+    with pytest.raises(RuntimeError, match="boom"):
+        seed()
+    assert not District.objects.filter(slug="maple-valley").exists()
+    assert not Student.objects.exists()
+    assert not any(t.name == "seed-demo-writer" for t in threading.enumerate())
+
+
+def test_the_writer_reports_a_constraint_violation_from_its_worker_thread():
+    from django.db import IntegrityError, transaction
+
+    from trellis.core.demo.context import NOW
+    from trellis.core.demo.writer import Writer
+
+    with pytest.raises(IntegrityError), transaction.atomic(), Writer(now=NOW) as writer:
+        table = writer.table(District, ["name", "slug", "state"])
+        table.add("One", "same-slug", "VA")
+        table.add("Two", "same-slug", "VA")
+        writer.finish()
+    assert not District.objects.filter(slug="same-slug").exists()

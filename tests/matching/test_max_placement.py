@@ -3,7 +3,13 @@
 import numpy as np
 from hypothesis import given, settings
 
-from tests.matching.helpers import all_matchings, instances, make_instance, rank_total
+from tests.matching.helpers import (
+    all_matchings,
+    instances,
+    make_instance,
+    preference_index,
+    rank_total,
+)
 from trellis.matching import explain, solve_max_placement, solve_stable, summarize
 from trellis.matching.explain import FREE_SEAT
 from trellis.matching.summary import occupancy
@@ -17,6 +23,17 @@ def test_max_placement_is_optimal_by_brute_force(inst):
     best = min((-sum(m >= 0 for m in a), rank_total(inst, a)) for a in all_matchings(inst))
     got = result.assignment.tolist()
     assert (-sum(m >= 0 for m in got), rank_total(inst, got)) == best
+
+
+@settings(max_examples=150, deadline=None)
+@given(instances(max_students=5, max_opportunities=3, max_capacity=2))
+def test_max_placement_is_pareto_efficient_for_students(inst):
+    got = solve_max_placement(inst).assignment.tolist()
+    mine = [preference_index(inst, i, m) for i, m in enumerate(got)]
+    for other in all_matchings(inst):
+        theirs = [preference_index(inst, i, m) for i, m in enumerate(other)]
+        dominates = all(t <= g for t, g in zip(theirs, mine)) and theirs != mine
+        assert not dominates, f"{other} Pareto-dominates {got}"
 
 
 @settings(max_examples=100, deadline=None)

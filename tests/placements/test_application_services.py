@@ -3,7 +3,9 @@
 import datetime as dt
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from tests import factories as f
 from trellis.core.models import AuditEvent, Notification
@@ -56,6 +58,36 @@ def test_partner_admin_of_the_partner_is_notified(personas, opening):
     apply(personas, opening)
     admins = Notification.objects.filter(user__memberships__role="partner_admin")
     assert list(admins.values_list("user__username", flat=True)) == ["partner_admin_p"]
+
+
+def test_partner_admin_is_sent_to_the_applicants_page(personas, opening):
+    apply(personas, opening)
+    told = Notification.objects.get(user=personas.partner_admin_p)
+    assert told.url == reverse("partner_portal:applicants", args=[opening.pk])
+
+
+def test_partner_is_told_only_first_name_and_grade_without_the_students_consent(
+    personas, opening, django_capture_on_commit_callbacks
+):
+    student = personas.student_a
+    assert not student.shares_profile_with_partners
+    with django_capture_on_commit_callbacks(execute=True):
+        apply(personas, opening)
+    texts = list(Notification.objects.values_list("text", flat=True))
+    assert texts
+    for text in texts:
+        assert "Alder" not in text
+        assert f"from Ava (grade {student.grade})" in text
+    assert len(mail.outbox) == len(texts)
+    assert all("Alder" not in m.body + m.subject for m in mail.outbox)
+
+
+def test_partner_is_told_the_full_name_when_the_student_shares_their_profile(personas, opening):
+    personas.student_a.shares_profile_with_partners = True
+    personas.student_a.save()
+    apply(personas, opening)
+    told = Notification.objects.get(user=personas.partner_admin_p)
+    assert "from Ava Alder." in told.text
 
 
 def test_second_application_to_the_same_opportunity_is_refused(personas, opening):

@@ -17,6 +17,8 @@ def _nav_items(request, roles, *, staff: bool):
             ("Opportunities", reverse("opportunities:list")),
             ("Placements", reverse("placements:list")),
             ("Match rounds", reverse("rounds:list")),
+            ("Hours", reverse("hours:index")),
+            ("Calendar", reverse("districts:calendar_home")),
         ]
         if roles & {Role.COORDINATOR, Role.DISTRICT_ADMIN} or request.user.is_superuser:
             items.append(("Placement board", reverse("lifecycle:board")))
@@ -33,6 +35,7 @@ def _nav_items(request, roles, *, staff: bool):
             items.append(("Partner portal", reverse("partner_portal:index")))
         if Role.MENTOR in roles:
             items.append(("My interns", reverse("mentor:home")))
+            items.append(("Hours to approve", reverse("hours:approvals")))
         if Role.STUDENT in roles:
             # The student portal (students/portal_urls.py): browse, placements, record.
             items.append(("My learning", reverse("portal:home")))
@@ -44,6 +47,8 @@ def _nav_items(request, roles, *, staff: bool):
             items.append(("My children", f"{home}#guardian"))
         if Role.GUARDIAN in roles and Role.STUDENT not in roles:
             items.append(("Opportunities", reverse("opportunities:list")))
+    if not staff and roles & {Role.MENTOR, Role.PARTNER_ADMIN, Role.STUDENT}:
+        items.append(("Calendar links", reverse("feeds:index")))
     current = request.path
     seen, result = set(), []
     for label, url in items:

@@ -21,6 +21,7 @@ class Verb:
     PLACEMENT_ACTIVATED = "placement.activated"
     PLACEMENT_COMPLETED = "placement.completed"
     PLACEMENT_WITHDRAWN = "placement.withdrawn"
+    MENTOR_ASSIGNED = "placement.mentor_assigned"
     SIGNATURE_REQUESTED = "signature.requested"
     SIGNATURES_COMPLETE = "signatures.complete"
     CONCERN_RAISED = "concern.raised"

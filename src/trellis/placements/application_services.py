@@ -34,18 +34,44 @@ def _require_own(actor, student):
         raise PermissionDenied("Only the student can do this for themself.")
 
 
-def _partner_reviewers(opportunity):
-    """The partner's administrators and the opportunity's mentor review applications."""
-    users = list(
+def _partner_admins(opportunity):
+    """The partner's administrators decide on applications in the partner portal."""
+    return list(
         User.objects.filter(
             memberships__role=Role.PARTNER_ADMIN,
             memberships__partner_id=opportunity.partner_id,
             is_active=True,
         ).distinct()
     )
-    if opportunity.mentor_id:
-        users.append(opportunity.mentor.user)
-    return users
+
+
+def name_for_partner(student) -> str:
+    """The student's full name only with their consent; otherwise first name and grade."""
+    if student.shares_profile_with_partners:
+        return student.full_name
+    return f"{student.preferred_name or student.first_name} (grade {student.grade})"
+
+
+def _tell_partner(opportunity, student):
+    """Administrators land on the applicants page; the opportunity's mentor, who has no such
+    page, on the opportunity."""
+    text = f"New application for {opportunity.title} from {name_for_partner(student)}."
+    admins = _partner_admins(opportunity)
+    notify(
+        admins,
+        verb=APPLICATION_SUBMITTED,
+        text=text,
+        url=reverse("partner_portal:applicants", args=[opportunity.pk]),
+        district=student.district,
+    )
+    if opportunity.mentor_id and opportunity.mentor.user_id not in {u.pk for u in admins}:
+        notify(
+            [opportunity.mentor.user],
+            verb=APPLICATION_SUBMITTED,
+            text=text,
+            url=reverse("opportunities:detail", args=[opportunity.pk]),
+            district=student.district,
+        )
 
 
 @transaction.atomic
@@ -98,13 +124,7 @@ def apply_to_opportunity(*, student, opportunity, statement, actor) -> Applicati
         district=student.district,
         data={"opportunity": annotated.pk},
     )
-    notify(
-        _partner_reviewers(annotated),
-        verb=APPLICATION_SUBMITTED,
-        text=f"New application for {annotated.title} from {student.full_name}.",
-        url=reverse("opportunities:detail", args=[annotated.pk]),
-        district=student.district,
-    )
+    _tell_partner(annotated, student)
     return application
 
 

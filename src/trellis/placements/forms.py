@@ -89,6 +89,22 @@ class ReplaceForm(forms.Form):
         self.fields["opportunity"].queryset = options
 
 
+class AssignMentorForm(forms.Form):
+    mentor = forms.ModelChoiceField(
+        label="Mentor",
+        queryset=None,
+        empty_label="Choose a mentor",
+        help_text="Mentors at the host partner. The mentor signs the agreements before the start.",
+    )
+
+    def __init__(self, *args, mentors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].queryset = mentors
+        self.fields["mentor"].label_from_instance = lambda m: (
+            f"{m.user.get_full_name() or m.user.get_username()}{f' ({m.title})' if m.title else ''}"
+        )
+
+
 class SignForm(forms.Form):
     role = forms.ChoiceField(choices=SignerRole.choices, widget=forms.HiddenInput)
     typed_name = forms.CharField(

@@ -16,6 +16,7 @@ urlpatterns = [
     path("placements/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("placements/<int:pk>/replace/", views.replace, name="replace"),
     path("placements/<int:pk>/resend-links/", views.resend_links, name="resend_links"),
+    path("placements/<int:pk>/mentor/", views.assign_mentor, name="assign_mentor"),
     path("agreements/<int:pk>/", views.agreement_page, name="agreement"),
     path("sign/<str:token>/", views.guardian_sign, name="guardian_sign"),
     path("outcomes/new/", views.outcome, name="outcome"),

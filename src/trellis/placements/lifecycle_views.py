@@ -21,7 +21,7 @@ from trellis.core.pagination import PER_PAGE, paginate
 from trellis.core.tenancy import get_for_user
 from trellis.districts.models import School, Term
 from trellis.opportunities.models import Opportunity
-from trellis.partners.models import Partner
+from trellis.partners.models import Mentor, Partner
 from trellis.placements import services
 from trellis.placements.agreements import (
     SigningRefused,
@@ -31,6 +31,7 @@ from trellis.placements.agreements import (
     signable_roles,
 )
 from trellis.placements.forms import (
+    AssignMentorForm,
     BoardFilterForm,
     GuardianSignForm,
     OutcomeForm,
@@ -298,8 +299,39 @@ def placement_page(request, pk):
         "guardian_waiting": any(m.role == SignerRole.GUARDIAN for m in missing),
         "concerns": placement.concerns.select_related("raised_by") if manages else [],
         "outcomes": placement.outcomes.select_related("partner") if manages else [],
+        "mentor_form": AssignMentorForm(
+            initial={"mentor": placement.mentor_id}, mentors=_partner_mentors(placement)
+        )
+        if manages and placement.is_open
+        else None,
     }
     return render(request, "placements/lifecycle/placement.html", context)
+
+
+def _partner_mentors(placement):
+    """The host partner's mentors with a working account: the only ones who can sign."""
+    return Mentor.objects.filter(
+        partner_id=placement.opportunity.partner_id, user__is_active=True
+    ).select_related("user")
+
+
+@login_required
+@require_POST
+def assign_mentor(request, pk):
+    """Name or change the mentor; the page's select offers the host partner's mentors only."""
+    placement = get_managed_placement(request.user, pk)
+    form = AssignMentorForm(request.POST, mentors=_partner_mentors(placement))
+    if not form.is_valid():
+        messages.error(request, "Choose one of the partner's mentors.")
+        return redirect("lifecycle:placement", placement.pk)
+    mentor = form.cleaned_data["mentor"]
+    try:
+        services.assign_mentor(placement=placement, mentor=mentor, actor=request.user)
+    except ValidationError as e:
+        messages.error(request, _refusal_text(e))
+    else:
+        messages.success(request, f"{mentor} is now the mentor for {placement}.")
+    return redirect("lifecycle:placement", placement.pk)
 
 
 def _transition_view(service, done_message):

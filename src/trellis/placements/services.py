@@ -23,7 +23,7 @@ from trellis.placements.agreements import (
     request_guardian_signatures,
 )
 from trellis.placements.lifecycle_permissions import can_manage_placement, can_manage_student
-from trellis.placements.models import Concern, Outcome, Placement
+from trellis.placements.models import Concern, Outcome, Placement, Signature, SignerRole
 from trellis.students.models import StudentInterest
 
 OPEN = Placement.OPEN_STATUSES
@@ -492,3 +492,67 @@ def raise_concern(*, placement, actor, text):
         district=placement.district,
     )
     return concern
+
+
+@transaction.atomic
+def assign_mentor(*, placement, mentor, actor):
+    """Name or change a placement's mentor, who must sign its agreements before it can start.
+
+    The mentor must work for the opportunity's partner. On a placement still awaiting
+    signatures, a mentor signature given by the previous mentor no longer counts: it is removed
+    (and listed in the audit event) so the new mentor signs in their own name.
+    """
+    placement = _lock(placement)
+    _require_manager(actor, placement)
+    if placement.status in (Placement.Status.COMPLETED, Placement.Status.WITHDRAWN):
+        raise PlacementRefused(
+            f"A {placement.get_status_display().lower()} placement's mentor cannot be changed."
+        )
+    partner = placement.opportunity.partner
+    if mentor.partner_id != partner.pk:
+        raise PlacementRefused(f"{mentor} is not a mentor at {partner.name}.")
+    if not mentor.user.is_active:
+        raise PlacementRefused(f"{mentor}'s account is no longer active.")
+    if placement.mentor_id == mentor.pk:
+        raise PlacementRefused(f"{mentor} is already this placement's mentor.")
+    previous = placement.mentor
+    placement.mentor = mentor
+    placement.save(update_fields=["mentor"])
+    voided = []
+    if placement.status == Placement.Status.CONFIRMED:
+        stale = Signature.objects.filter(
+            agreement__placement=placement, role=SignerRole.MENTOR
+        ).exclude(signer_id=mentor.user_id)
+        voided = [
+            {
+                "agreement": s.agreement_id,
+                "typed_name": s.typed_name,
+                "signed_at": s.signed_at.isoformat(),
+            }
+            for s in stale
+        ]
+        stale.delete()
+    _audit(
+        placement,
+        actor=actor,
+        action="placement.mentor_assigned",
+        data={
+            "mentor": mentor.pk,
+            "previous_mentor": getattr(previous, "pk", None),
+            "voided_signatures": voided,
+        },
+    )
+    if placement.status == Placement.Status.CONFIRMED:
+        text = f"You are now the mentor for {placement}. Please sign its agreements."
+        url = reverse("lifecycle:placement", args=[placement.pk])
+    else:
+        text = f"You are now the mentor for {placement}."
+        url = reverse("mentor:intern", args=[placement.pk])
+    notify(
+        [mentor.user] if mentor.user_id != getattr(actor, "pk", None) else [],
+        verb=Verb.MENTOR_ASSIGNED,
+        text=text,
+        url=url,
+        district=placement.district,
+    )
+    return placement

@@ -219,13 +219,12 @@ def _staff(ctx: Ctx) -> None:
             school.coordinator_user = _login(ctx, "coordinator.alder")
             counselor = _login(ctx, "counselor")
             ctx.add_membership(counselor, "counselor", school_id=school.id)
-            extra_counselors = max(0, round(ctx.n * 0.8 * 0.40 / 350) - 1)
+            extra_counselors = max(0, round(_enrolment(ctx, school.slug) / 350) - 1)
         else:
             school.coordinator_user = ctx.add_user(
                 rng.choice(data.FEMALE_FIRST + data.MALE_FIRST), rng.choice(data.LAST_NAMES)
             )
-            share = next(s[7] for s in data.SCHOOLS if s[0] == school.slug) or 0.25
-            extra_counselors = max(1, round(ctx.n * 0.8 * share / 350))
+            extra_counselors = max(1, round(_enrolment(ctx, school.slug) / 350))
         ctx.add_membership(school.coordinator_user, "coordinator", school_id=school.id)
         for _ in range(extra_counselors):
             user = ctx.add_user(
@@ -236,6 +235,12 @@ def _staff(ctx: Ctx) -> None:
     ctx.add_membership(student, "student")
     guardian = _login(ctx, "guardian")
     ctx.add_membership(guardian, "guardian")
+
+
+def _enrolment(ctx: Ctx, slug: str) -> float:
+    """Expected students: grade 8 (a fifth) at the middle school, the rest split by share."""
+    share = next(row[7] for row in data.SCHOOLS if row[0] == slug)
+    return ctx.n * (0.8 * share if share else 0.2)
 
 
 def _phone(ctx: Ctx) -> str:

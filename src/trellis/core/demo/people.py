@@ -178,22 +178,16 @@ def build_students(ctx: Ctx) -> Students:
         user_id = None
         if i == 0:  # the demo student: a senior at Alder interested in health care
             d = DEMO_STUDENT
-            g, school_idx[i], births[i], genders[i], races[i] = (
-                12,
-                alder,
-                d["birth"],
+            g, school_idx[i], births[i] = 12, alder, d["birth"]
+            genders[i], races[i], firsts[i], lasts[i] = (
                 d["gender"],
                 d["race"],
+                d["first"],
+                d["last"],
             )
-            firsts[i], lasts[i], avail[i], transport[i] = d["first"], d["last"], 0b11111, "family"
-            cte[i], cte_first[i], ed[i], el[i], iep[i], shares_profile[i] = (
-                True,
-                True,
-                False,
-                False,
-                False,
-                True,
-            )
+            avail[i], transport[i] = 0b11111, "family"
+            cte[i] = cte_first[i] = shares_profile[i] = True
+            ed[i] = el[i] = iep[i] = False
             interests[i] = [(c, ctx.sub_id[(c, s)] if s else None) for c, s in d["interests"]]
             user_id = demo_user
         school = ctx.schools[school_idx[i]]
