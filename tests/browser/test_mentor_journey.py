@@ -96,14 +96,19 @@ def test_mentor_approves_hours_evaluates_and_raises_a_concern_the_coordinator_se
     expect(mentor.get_by_role("heading", level=1)).to_have_text("My interns")
     expect(mentor.get_by_role("link", name="1 Hour log to approve")).to_be_visible()
 
-    # The intern's page, from the home page's table.
-    _click(mentor, axe, "link", "Ava Alder")
+    # The intern's page, from the home page's table (Ava has a second placement with Morgan).
+    row = mentor.get_by_role("row").filter(has_text="Pharmacy aide")
+    row.get_by_role("link", name="Ava Alder", exact=True).click()
+    mentor.wait_for_load_state()
+    axe.check(mentor)
     assert mentor.url.endswith(reverse("mentor:intern", args=[placement.pk]))
     expect(mentor.get_by_role("heading", level=1)).to_have_text("Ava Alder")
     expect(mentor.locator("main")).to_contain_text("3 waiting for you")
 
     # Approve the waiting log.
-    _click(mentor, axe, "link", "Approve hours")
+    mentor.locator(".actions").get_by_role("link", name="Approve hours").click()
+    mentor.wait_for_load_state()
+    axe.check(mentor)
     expect(mentor.locator("[data-announce]")).to_have_text("1 log awaiting approval")
     mentor.get_by_role("button", name=f"Approve the log of Ava Alder on {log.date:%b %-d}").click()
     expect(mentor.locator("[data-announce]")).to_have_text("0 logs awaiting approval")
@@ -132,7 +137,7 @@ def test_mentor_approves_hours_evaluates_and_raises_a_concern_the_coordinator_se
     evaluation = Evaluation.objects.get(placement=placement, kind=Evaluation.Kind.MIDPOINT)
     assert evaluation.scores == scores
     assert evaluation.comments == "Reliable and kind with patients; ask more questions."
-    assert evaluation.evaluator == personas.mentor_p
+    assert evaluation.mentor == personas.mentor_p_record
 
     # Raise a concern.
     _click(mentor, axe, "link", "Raise a concern")

@@ -28,20 +28,23 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
 MON_TO_THU = Weekday.MONDAY | Weekday.TUESDAY | Weekday.WEDNESDAY | Weekday.THURSDAY
 
-# The focused element's name: a form control's label, otherwise its text (hidden words included).
-FOCUSED_NAME = """() => {
+# The focused element: its name (a form control's label, otherwise its text, hidden words
+# included), whether Tab moved focus to a new element of the page, and how focus shows on it.
+FOCUSED = """() => {
   const el = document.activeElement;
-  if (!el) { return ""; }
+  const moved = el !== window.__lastFocus && el !== document.body;
+  window.__lastFocus = el;
   const text = (el.labels && el.labels.length ? el.labels[0].textContent : el.textContent) || "";
-  return text.replace(/\\s+/g, " ").trim();
-}"""
-# WCAG 2.4.7: the focused element shows an outline of at least 2 px, and it is on screen.
-FOCUS_SEEN = """() => {
-  const el = document.activeElement;
   const s = getComputedStyle(el);
   const r = el.getBoundingClientRect();
   const onScreen = r.width > 0 && r.height > 0 && r.left >= 0 && r.right <= window.innerWidth + 1;
-  return [s.outlineStyle, parseFloat(s.outlineWidth), onScreen, el.outerHTML.slice(0, 120)];
+  return {
+    name: text.replace(/\\s+/g, " ").trim(),
+    moved: moved,
+    // WCAG 2.4.7: an outline of at least 2 px, on screen.
+    seen: s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2 && onScreen,
+    html: el.outerHTML.slice(0, 120),
+  };
 }"""
 
 
@@ -55,30 +58,30 @@ def _open(make_page, problems, **size):
 
 
 def _focused_name(page):
-    return page.evaluate(FOCUSED_NAME)
+    return page.evaluate(FOCUSED)["name"]
 
 
 def _assert_focus_visible(page):
-    style, width, on_screen, element = page.evaluate(FOCUS_SEEN)
-    assert style != "none" and width >= 2 and on_screen, (element, style, width, on_screen)
+    focused = page.evaluate(FOCUSED)
+    assert focused["seen"], focused["html"]
 
 
 def _tab_to(page, name, *, back=False, limit=90):
-    """Press Tab (or Shift+Tab) until the focused element's name is `name` (a string or regex)."""
+    """Press Tab (or Shift+Tab) until the focused element's name is `name` (a string or regex).
+
+    Every stop on the way must show its focus, not only the one sought. Past the last control
+    focus visits the browser's own UI (the body is reported), and Tab inside a native date or
+    time input walks its parts and picker button, which Chromium rings itself: neither is a
+    new stop of the page.
+    """
     key = "Shift+Tab" if back else "Tab"
     page.evaluate("() => { window.__lastFocus = document.activeElement; }")
     for _ in range(limit):
         page.keyboard.press(key)
-        # Past the last control focus visits the browser's own UI (the body is reported); Tab
-        # inside a native date or time input walks its parts and picker button, which Chromium
-        # rings itself. Every other stop on the way must show the outline, not only the target.
-        moved = page.evaluate(
-            "() => { const el = document.activeElement, moved = el !== window.__lastFocus;"
-            " window.__lastFocus = el; return moved && el !== document.body; }"
-        )
-        if moved:
-            _assert_focus_visible(page)
-        current = _focused_name(page)
+        focused = page.evaluate(FOCUSED)
+        if focused["moved"]:
+            assert focused["seen"], focused["html"]
+        current = focused["name"]
         if name == current if isinstance(name, str) else name.fullmatch(current):
             return
     pytest.fail(f"{key} never reached {name!r}")

@@ -179,12 +179,12 @@ class Writer:
         self.deferred: dict[type, list[str]] = {}
         self._cache_size = None
         if self.sqlite:
-            # Index pages of multi-million-row tables churn; a 1 GB page cache keeps them in
+            # Index pages of multi-million-row tables churn; a 256 MB page cache keeps them in
             # memory until commit instead of spilling to the WAL. Restored in finish().
             with self.connection.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size")
                 (self._cache_size,) = cursor.fetchone()
-                cursor.execute("PRAGMA cache_size = -1048576")
+                cursor.execute("PRAGMA cache_size = -262144")
 
     def __enter__(self):
         return self
