@@ -41,7 +41,7 @@ def _rank_lists(
         want = min(len(opps), rng.randint(low, high))
         own = [o for c in st.clusters[i] for o in by_cluster.get(c, ())]
         chosen: list[Opp] = []
-        for _ in range(want * 6):
+        for _ in range(want * 12):
             if len(chosen) >= want:
                 break
             opp = rng.choice(own) if own and rng.random() < 0.7 else rng.choice(opps)
@@ -49,6 +49,10 @@ def _rank_lists(
                 opp not in chosen
                 and st.age_on(i, opp.start) >= opp.min_age
                 and st.grade[i] >= opp.min_grade
+                # Students can only rank what fits their week and their way of getting there.
+                and opp.weekdays & st.availability[i] == opp.weekdays
+                and (opp.virtual or st.transport[i] != "none")
+                and not (opp.hazardous and st.age_on(i, opp.start) < 18)
             ):
                 chosen.append(opp)
         lists[i] = chosen

@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -15,7 +16,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, addrport, **options):
         # The worker is a child process so match rounds run in the background as in production.
-        worker = subprocess.Popen([sys.executable, sys.argv[0], "db_worker", "--interval", "0.5", "--no-reload"])
+        manage = str(settings.BASE_DIR / "manage.py")
+        # Fixed argument list, no shell: nothing here comes from user input.
+        worker = subprocess.Popen(  # noqa: S603
+            [sys.executable, manage, "db_worker", "--interval", "0.5", "--no-reload"]
+        )
         try:
             call_command("runserver", addrport, use_reloader=False)
         finally:
