@@ -15,42 +15,15 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests import factories as f
-from tests.browser.conftest import login
+from tests.browser.journey import click as _click
+from tests.browser.journey import go as _go
+from tests.browser.journey import open_page as _open
+from tests.browser.journey import sign_in as _sign_in
 from trellis.opportunities.models import Opportunity
 from trellis.placements.models import Application, Placement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct-horse-battery"
 TITLE = "Pharmacy intake aide"
-
-
-def _open(make_page, problems):
-    """A page in its own browser context (its own session) whose console errors are collected."""
-    page = make_page()
-    page.set_default_timeout(30_000)  # the machine running the suite may be busy
-    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: problems.append(str(exc)))
-    return page
-
-
-def _sign_in(page, axe, username):
-    page.goto("/accounts/login/")
-    axe.check(page)
-    login(page, username, PASSWORD)
-    axe.check(page)
-
-
-def _go(page, axe, url):
-    response = page.goto(url)
-    assert response.status == 200, url
-    axe.check(page)
-
-
-def _click(page, axe, role, name):
-    """Follow a link or submit a form that loads a new page, then check that page."""
-    page.get_by_role(role, name=name, exact=True).click()
-    page.wait_for_load_state()
-    axe.check(page)
 
 
 @pytest.fixture

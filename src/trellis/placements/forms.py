@@ -3,36 +3,17 @@
 from django import forms
 from django.utils import timezone
 
-from trellis.opportunities.models import CareerCluster
 from trellis.placements.agreements import PLACEHOLDERS, AgreementText, check_template
+from trellis.placements.filters import PlacementFilterForm
 from trellis.placements.models import Outcome, Placement, SignerRole
 
 
-class BoardFilterForm(forms.Form):
-    q = forms.CharField(label="Search student", required=False, max_length=100)
-    school = forms.ModelChoiceField(
-        label="School", queryset=None, required=False, empty_label="Any school"
-    )
-    partner = forms.ModelChoiceField(
-        label="Partner", queryset=None, required=False, empty_label="Any partner"
-    )
-    cluster = forms.ModelChoiceField(
-        label="Career cluster",
-        queryset=CareerCluster.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label="Any cluster",
-    )
-    term = forms.ModelChoiceField(
-        label="Term", queryset=None, required=False, empty_label="Any term"
-    )
+class BoardFilterForm(PlacementFilterForm):
+    """The board groups by status itself, so it filters like the list without the status field."""
 
-    def __init__(self, *args, schools, partners, terms, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.input_type = "search"
-        self.fields["school"].queryset = schools
-        self.fields["partner"].queryset = partners
-        self.fields["term"].queryset = terms
+        del self.fields["status"]
 
 
 class ProposeForm(forms.Form):
