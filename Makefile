@@ -3,23 +3,23 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-UV := $(shell command -v uv 2>/dev/null || echo $(BIN)/uv)
+UV := $(shell command -v uv 2>/dev/null || echo .uv/bin/uv)
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install demo serve test test-postgres test-browser lint lock migrate seed clean worker
+.PHONY: install demo test test-browser lint lock migrate clean
 
 install: $(VENV)/.installed
 
-# Re-sync only when the lock changed; otherwise a no-op.
+# Re-sync only when the lock changed; otherwise a no-op. uv comes from PATH, or is installed
+# with pip into .uv/ (kept apart from .venv, which `uv pip sync` makes exactly the lock).
 $(VENV)/.installed: requirements.lock
-	@if ! command -v uv >/dev/null 2>&1 && [ ! -x $(BIN)/uv ]; then \
-		echo "Installing uv (not found on PATH)"; \
-		$(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install -q uv; \
+	@if ! command -v uv >/dev/null 2>&1 && [ ! -x .uv/bin/uv ]; then \
+		echo "Installing uv with pip (not found on PATH)"; \
+		$(PYTHON) -m venv .uv && .uv/bin/python -m pip install -q uv; \
 	fi
-	@UV=$$(command -v uv 2>/dev/null || echo $(BIN)/uv); \
+	@UV=$$(command -v uv 2>/dev/null || echo .uv/bin/uv); \
 	[ -x $(BIN)/python ] || $$UV venv -q --python $(PYTHON) $(VENV); \
-	VIRTUAL_ENV=$(VENV) $$UV pip sync -q --python $(BIN)/python requirements.lock && \
-	VIRTUAL_ENV=$(VENV) $$UV pip install -q --python $(BIN)/python uv
+	VIRTUAL_ENV=$(VENV) $$UV pip sync -q --python $(BIN)/python requirements.lock
 	@touch $@
 
 lock:
@@ -47,4 +47,4 @@ lint: install
 	PYTHONPATH=src $(BIN)/lint-imports --config pyproject.toml
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles
+	rm -rf $(VENV) .uv db.sqlite3 db.sqlite3-* staticfiles
