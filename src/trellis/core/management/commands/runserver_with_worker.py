@@ -1,5 +1,6 @@
 """Serve the app and run the background-task worker beside it (for `make demo`)."""
 
+import signal
 import subprocess
 import sys
 
@@ -21,6 +22,8 @@ class Command(BaseCommand):
         worker = subprocess.Popen(  # noqa: S603
             [sys.executable, manage, "db_worker", "--interval", "0.5", "--no-reload"]
         )
+        # A plain `kill` of the server must not leave the worker running on its own.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
             call_command("runserver", addrport, use_reloader=False)
         finally:
