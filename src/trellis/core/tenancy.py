@@ -92,16 +92,16 @@ def _hour_log(user, m):
     inner = _placement(user, m)
     if inner is None:
         return None
-    return _prefixed(inner, "placement__")
+    return prefixed_q(inner, "placement__")
 
 
-def _prefixed(q, prefix):
+def prefixed_q(q, prefix):
     """Rewrite a Q's lookups under a relation prefix (keeps connectors and negation)."""
     new = Q()
     new.connector = q.connector
     new.negated = q.negated
     new.children = [
-        _prefixed(c, prefix) if isinstance(c, Q) else (prefix + c[0], c[1]) for c in q.children
+        prefixed_q(c, prefix) if isinstance(c, Q) else (prefix + c[0], c[1]) for c in q.children
     ]
     return new
 

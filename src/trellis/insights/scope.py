@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from trellis.accounts.models import Role
-from trellis.core.tenancy import _prefixed, scoped_q
+from trellis.core.tenancy import prefixed_q, scoped_q
 from trellis.districts.models import School
 
 READ_ROLES = {Role.DISTRICT_ADMIN, Role.COORDINATOR, Role.COUNSELOR}
@@ -37,7 +37,7 @@ class InsightsScope:
 
         Same rule as Student.objects.for_user(user) (core.tenancy), narrowed to this district.
         """
-        return _prefixed(scoped_q(self.user, "student") & Q(district=self.district), prefix)
+        return prefixed_q(scoped_q(self.user, "student") & Q(district=self.district), prefix)
 
     def school(self, pk) -> School | None:
         """A school the user may filter by, or None; an id outside the scope is treated as absent."""

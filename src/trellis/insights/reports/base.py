@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
-from trellis.core.tenancy import _prefixed, scoped_q
+from trellis.core.tenancy import prefixed_q, scoped_q
 from trellis.placements.models import Placement
 
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
@@ -158,7 +158,7 @@ def placement_q(ctx: ReportContext, prefix: str = "") -> Q:
         q &= Q(student__school=ctx.school)
     if ctx.cluster is not None:
         q &= Q(opportunity__cluster=ctx.cluster)
-    return _prefixed(q, prefix) if prefix else q
+    return prefixed_q(q, prefix) if prefix else q
 
 
 def placements(ctx: ReportContext):
