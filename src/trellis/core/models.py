@@ -76,8 +76,6 @@ class AuditEvent(models.Model):
         """Append one event; callers run inside their service's transaction."""
         if district is None and target is not None:
             district = getattr(target, "district", None)
-            if district is None and hasattr(target, "district_id"):
-                district = None
         user = actor if getattr(actor, "is_authenticated", False) else None
         return cls.objects.create(
             district=district,
