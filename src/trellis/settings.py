@@ -204,3 +204,9 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+
+# Calendar import from a URL refuses private and local addresses unless this is on
+# (a district calendar server on the internal network).
+TRELLIS_CALENDAR_FETCH_ALLOW_PRIVATE = env.bool("TRELLIS_CALENDAR_FETCH_ALLOW_PRIVATE", default=False)
+# A Unicode TrueType font for PDF experience records; common system fonts are tried otherwise.
+TRELLIS_PDF_FONT = env("TRELLIS_PDF_FONT", default="")
