@@ -9,6 +9,7 @@ from django.utils import timezone
 from trellis.accounts.models import Membership, Role, User
 from trellis.districts.models import District, School, SchoolYear, Term
 from trellis.hours.models import HourLog, Session
+from trellis.hours.totals import recount_district, recount_placements
 from trellis.opportunities.models import CareerCluster, Opportunity, OpportunityKind, SubCluster
 from trellis.partners.models import Mentor, Partner, PartnerKind, Worksite
 from trellis.placements.models import Application, Evaluation, Placement, Reflection
@@ -44,6 +45,13 @@ class SchoolYearFactory(factory.django.DjangoModelFactory):
     name = "2026–27"
     start_date = dt.date(2026, 8, 24)
     end_date = dt.date(2027, 6, 11)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Like the admin: a new year re-files the district's hours in the reports' roll-up."""
+        year = super()._create(model_class, *args, **kwargs)
+        recount_district(year.district_id)
+        return year
 
 
 class TermFactory(factory.django.DjangoModelFactory):
@@ -184,7 +192,9 @@ class PlacementFactory(factory.django.DjangoModelFactory):
         model = Placement
 
     opportunity = factory.SubFactory(OpportunityFactory)
-    student = factory.SubFactory(StudentFactory, school__district=factory.SelfAttribute("...opportunity.district"))
+    student = factory.SubFactory(
+        StudentFactory, school__district=factory.SelfAttribute("...opportunity.district")
+    )
     district = factory.SelfAttribute("opportunity.district")
     start_date = factory.SelfAttribute("opportunity.start_date")
     end_date = factory.SelfAttribute("opportunity.end_date")
@@ -212,6 +222,13 @@ class HourLogFactory(factory.django.DjangoModelFactory):
     end_time = dt.time(12, 0)
     hours = Decimal("4.00")
     description = "Imaged laptops for the library cart."
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Like the hours services: a log written directly is counted in the reports' roll-up."""
+        log = super()._create(model_class, *args, **kwargs)
+        recount_placements([log.placement_id])
+        return log
 
 
 class EvaluationFactory(factory.django.DjangoModelFactory):

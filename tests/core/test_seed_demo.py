@@ -15,7 +15,7 @@ from django.test import RequestFactory
 
 from trellis.accounts.models import Membership, Role, User
 from trellis.districts.models import CalendarDay, District, School, SchoolYear
-from trellis.hours.models import HourLog, ProgramBudget, Session
+from trellis.hours.models import ApprovedHoursByYear, HourLog, ProgramBudget, Session
 from trellis.opportunities.models import Opportunity
 from trellis.partners.models import Department, Mentor, Partner, PartnerKind
 from trellis.placements.models import (
@@ -242,6 +242,25 @@ def test_summer_paid_internship_grows_from_13_to_72_students_with_about_100_appr
         assert opp.schedule_kind == "block" and opp.weekdays == 0b1111
         assert (opp.start_date, opp.end_date) == (dt.date(2027, 6, 14), dt.date(2027, 8, 1))
     assert ProgramBudget.objects.filter(district=district).count() == 6
+
+
+def test_the_reports_roll_up_of_approved_hours_matches_the_logs(demo):
+    """The logs go in by COPY, past the hours services; the seed counts the roll-up itself."""
+    district, _ = demo
+    years = list(SchoolYear.objects.filter(district=district).order_by("-start_date"))
+    expected = Counter()
+    for placement_id, day, hours in HourLog.objects.filter(
+        placement__district=district, status="approved"
+    ).values_list("placement_id", "date", "hours"):
+        year = next((y for y in years if y.start_date <= day), None)
+        if year is not None:
+            expected[(placement_id, year.pk)] += hours
+    rolled_up = {
+        (row.placement_id, row.school_year_id): row.hours
+        for row in ApprovedHoursByYear.objects.filter(placement__district=district)
+    }
+    assert len(rolled_up) > 100
+    assert rolled_up == dict(expected)
 
 
 def test_friday_internships_and_hazardous_roles(demo):

@@ -34,10 +34,13 @@ class DistrictScopedAdmin:
     "placement__district", "pk" for District itself). `None` marks shared reference data
     (career clusters): district administrators may read it, only superusers change it.
     `read_only` admins show records that only services write (audit, signatures).
+    `derived` marks read-only rows counted from other records: they go with what they count,
+    so they never stand in the way of deleting it.
     """
 
     district_path: str | tuple[str, ...] | None = "district"
     read_only = False
+    derived = False
 
     # Scope ------------------------------------------------------------------------------
 
@@ -144,6 +147,15 @@ class ScopedAdmin(DistrictScopedAdmin, admin.ModelAdmin):
 
     list_per_page = 50
     formfield_overrides = _URL_OVERRIDES
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        derived = {
+            model._meta.verbose_name
+            for model, model_admin in self.admin_site._registry.items()
+            if getattr(model_admin, "derived", False)
+        }
+        return deleted, counts, perms_needed - derived, protected
 
 
 class ScopedTabularInline(DistrictScopedAdmin, admin.TabularInline):

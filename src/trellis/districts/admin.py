@@ -1,6 +1,7 @@
 """Admin for districts, schools, school years, terms and the calendar, scoped to the user's districts."""
 
 from django.contrib import admin
+from django.db import transaction
 
 from trellis.core.admin import ScopedAdmin, ScopedTabularInline, district_filter
 from trellis.districts.models import (
@@ -12,6 +13,7 @@ from trellis.districts.models import (
     SchoolYear,
     Term,
 )
+from trellis.hours.totals import recount_district
 
 
 class SchoolInline(ScopedTabularInline):
@@ -57,6 +59,24 @@ class SchoolYearAdmin(ScopedAdmin):
     list_filter = (district_filter(),)
     inlines = [TermInline]
     list_select_related = ("district",)
+
+    # Hours count to the year a day falls in: moving a year's start re-files the district's hours.
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            recount_district(obj.district_id)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            recount_district(obj.district_id)
+
+    def delete_queryset(self, request, queryset):
+        districts = set(queryset.values_list("district_id", flat=True))
+        with transaction.atomic():
+            super().delete_queryset(request, queryset)
+            for district_id in districts:
+                recount_district(district_id)
 
 
 @admin.register(Term)

@@ -1,16 +1,19 @@
 """Admin for sessions, hour logs, approval links, pay periods and budgets, scoped to districts."""
 
 from django.contrib import admin
+from django.db import transaction
 
 from trellis.core.admin import ScopedAdmin, district_filter
 from trellis.hours.models import (
     ApprovalLink,
+    ApprovedHoursByYear,
     CalendarFeed,
     HourLog,
     PayPeriod,
     ProgramBudget,
     Session,
 )
+from trellis.hours.totals import recount_placements
 
 
 @admin.register(Session)
@@ -40,6 +43,35 @@ class HourLogAdmin(ScopedAdmin):
     list_select_related = ("placement__student", "placement__opportunity", "approver")
     autocomplete_fields = ("placement", "approver")
     raw_id_fields = ("session",)
+
+    # Edits here bypass the hours services, so they recount the reports' roll-up themselves.
+    def save_model(self, request, obj, form, change):
+        old = HourLog.objects.filter(pk=obj.pk).values_list("placement_id", flat=True).first()
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            recount_placements({obj.placement_id, old} - {None})
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            recount_placements([obj.placement_id])
+
+    def delete_queryset(self, request, queryset):
+        placements = set(queryset.values_list("placement_id", flat=True))
+        with transaction.atomic():
+            super().delete_queryset(request, queryset)
+            recount_placements(placements)
+
+
+@admin.register(ApprovedHoursByYear)
+class ApprovedHoursByYearAdmin(ScopedAdmin):
+    """Counted from the hour logs (trellis.hours.totals); shown, not edited."""
+
+    district_path = "placement__district"
+    read_only = True
+    derived = True
+    list_display = ("placement", "school_year", "hours")
+    list_select_related = ("placement__student", "placement__opportunity", "school_year")
 
 
 @admin.register(ApprovalLink)

@@ -88,6 +88,37 @@ class HourLog(models.Model):
         return f"{self.date}: {self.hours} h ({self.get_status_display()})"
 
 
+class ApprovedHoursByYearQuerySet(models.QuerySet):
+    def for_user(self, user):
+        # Scoped exactly like hour logs: both reach the student through `placement`.
+        return self.filter(scoped_q(user, "hour_log"))
+
+
+class ApprovedHoursByYear(models.Model):
+    """A placement's approved hours in one school year: a roll-up of its hour logs.
+
+    Reports read these rows instead of summing every log, the biggest table by far.
+    `trellis.hours.totals` keeps them in step: every service that changes a log recounts its
+    placement, and a change to the district's school years recounts the district.
+    """
+
+    placement = models.ForeignKey("placements.Placement", on_delete=models.CASCADE, related_name="approved_hours_by_year")
+    school_year = models.ForeignKey("districts.SchoolYear", on_delete=models.CASCADE, related_name="+")
+    hours = models.DecimalField(max_digits=9, decimal_places=2)
+
+    objects = ApprovedHoursByYearQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "approved hours by year"
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "school_year"], name="approved_hours_one_row_per_year"),
+        ]
+        indexes = [models.Index(fields=["school_year", "placement"])]
+
+    def __str__(self):
+        return f"{self.school_year}: {self.hours} h"
+
+
 class PayPeriod(models.Model):
     district = models.ForeignKey("districts.District", on_delete=models.CASCADE, related_name="pay_periods")
     name = models.CharField(max_length=60)

@@ -20,6 +20,7 @@ from trellis.hours import links
 from trellis.hours.labour import Shift, check_schedule
 from trellis.hours.models import ApprovalLink, HourLog
 from trellis.hours.selectors import can_approve, coordinates_placement, owns_log
+from trellis.hours.totals import recount_placements
 from trellis.placements.models import Placement
 
 EDITABLE_BY_STUDENT = (HourLog.Status.SUBMITTED, HourLog.Status.RETURNED)
@@ -245,6 +246,7 @@ def update_hour_log(
     else:
         action = "hour_log.edited"
     log.save()
+    recount_placements([placement])
     refresh_labour_flags(placement.student, log.date, focus=log)
     if monday_of(old_date) != monday_of(log.date):
         refresh_labour_flags(placement.student, old_date)
@@ -269,7 +271,9 @@ def delete_hour_log(*, log, actor) -> None:
         raise PermissionDenied("Approved hours can only be changed by a coordinator.")
     _audit("hour_log.deleted", log, actor=actor, data={"old": _snapshot(log)})
     student, day = log.placement.student, log.date
+    placement = log.placement
     log.delete()
+    recount_placements([placement])
     refresh_labour_flags(student, day)
 
 
@@ -301,6 +305,7 @@ def approve_hour_logs(*, logs, actor, ip_address=None) -> list[HourLog]:
     HourLog.objects.bulk_update(
         logs, ["status", "approver", "approver_label", "decided_at", "return_comment"]
     )
+    recount_placements({log.placement_id for log in logs})
     for log in logs:
         _audit(
             "hour_log.approved",
@@ -517,6 +522,7 @@ def _apply_link_decisions(link, bound, returns, ip_address) -> dict:
         )
         if action == "hour_log.returned":
             _notify_returned(log, by=label)
+    recount_placements({log.placement_id for log in bound.values()})
     AuditEvent.record(
         actor=None,
         actor_label=label,

@@ -30,6 +30,7 @@ from trellis.core.demo.context import (
 from trellis.core.demo.people import build_students
 from trellis.core.demo.writer import Writer
 from trellis.districts.models import CalendarDay, District, School, SchoolYear, Term
+from trellis.hours.totals import recount_district
 from trellis.opportunities.models import CareerCluster, SubCluster
 from trellis.partners.models import Mentor, Partner, Worksite
 from trellis.placements.models import RubricCriterion
@@ -135,7 +136,10 @@ def build_demo_district(*, students: int, seed: int) -> dict[str, int]:
         activity.build_current(ctx, st, opps)
         rounds.build_rounds(ctx, st, opps)
         history.build_budgets(ctx, summers + [o for o in opps if o.track == "summer"])
-        return writer.finish()
+        counts = writer.finish()
+    # The logs went in by COPY, past the hours services: count the reports' roll-up once.
+    recount_district(ctx.district_id)
+    return counts
 
 
 def _load_clusters(ctx: Ctx) -> None:

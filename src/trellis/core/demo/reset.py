@@ -8,7 +8,7 @@ table instead of loading rows. Accounts that belong only to this district go too
 from django.db import transaction
 
 from trellis.accounts.models import Membership, User
-from trellis.hours.models import HourLog, Session
+from trellis.hours.models import ApprovedHoursByYear, HourLog, Session
 from trellis.opportunities.models import Opportunity
 from trellis.partners.models import Mentor
 from trellis.placements.models import (
@@ -51,6 +51,7 @@ def delete_district(district) -> None:
         (Signature, {"agreement__placement__district": district}),
         (Agreement, in_district),
         (HourLog, in_district),
+        (ApprovedHoursByYear, in_district),
         (Session, in_district),
         (Evaluation, in_district),
         (Reflection, in_district),

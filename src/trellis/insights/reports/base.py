@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 from django.utils import timezone
 
 from trellis.core.tenancy import prefixed_q, scoped_q
+from trellis.districts.years import school_year_case
 from trellis.placements.models import Placement
 
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
@@ -119,13 +120,7 @@ class ReportContext:
 
     def year_case(self, field_name: str):
         """The school year (pk) a date belongs to: the latest year starting on or before it."""
-        whens = [
-            When(**{f"{field_name}__gte": y.start_date}, then=Value(y.pk))
-            for y in sorted(self.years, key=lambda y: y.start_date, reverse=True)
-        ]
-        if not whens:
-            return Value(None, output_field=IntegerField())
-        return Case(*whens, default=None, output_field=IntegerField())
+        return school_year_case(field_name, self.years)
 
 
 @dataclass(frozen=True)

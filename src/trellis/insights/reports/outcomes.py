@@ -17,7 +17,7 @@ from django.db.models import (
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
 
-from trellis.hours.models import HourLog
+from trellis.hours.models import ApprovedHoursByYear, HourLog
 from trellis.insights.reports.base import (
     ONE_DP,
     Chart,
@@ -37,11 +37,9 @@ from trellis.insights.reports.base import (
 from trellis.placements.models import CareerFit, Evaluation, Placement, Reflection, RubricCriterion
 
 
-def approved_hours(ctx: ReportContext):
-    """Approved hour logs of in-scope placements, filtered by school and cluster."""
-    qs = HourLog.objects.for_user(ctx.user).filter(
-        status=HourLog.Status.APPROVED, placement__district=ctx.district
-    )
+def approved_hours_by_year(ctx: ReportContext):
+    """The roll-up rows of in-scope placements (one per placement and school year), filtered."""
+    qs = ApprovedHoursByYear.objects.for_user(ctx.user).filter(placement__district=ctx.district)
     if ctx.school is not None:
         qs = qs.filter(placement__student__school=ctx.school)
     if ctx.cluster is not None:
@@ -65,26 +63,24 @@ def _hours_row(label, hours_total, participants):
 
 
 def hours(ctx: ReportContext) -> ReportResult:
-    """One pass over the hour logs, grouped by (school year, cluster) and summed below.
+    """Approved hours by school year and cluster, from the per-placement yearly roll-up.
 
-    The hour logs are the biggest table; the pass joins only placements and opportunities
-    (use the school filter for one school's hours). There is no DISTINCT over the logs: the
-    students are counted over placements instead, as the participants of the year.
+    Summing the hour logs themselves (the biggest table) took most of this page's time on a
+    large district; `ApprovedHoursByYear` holds the same sums, one row per placement and year.
+    Students are counted over placements, as the participants of the year.
     """
     result = ReportResult()
-    cells = list(
-        approved_hours(ctx)
-        .annotate(sy=ctx.year_case("date"))
-        .exclude(sy=None)
-        .values("sy", "placement__opportunity__cluster_id")
+    cells = (
+        approved_hours_by_year(ctx)
+        .values("school_year_id", cluster=F("placement__opportunity__cluster_id"))
         .annotate(hours=Sum("hours"))
         .order_by()
     )
     by_year, by_cluster = defaultdict(Decimal), defaultdict(Decimal)
     for cell in cells:
-        by_year[cell["sy"]] += cell["hours"]
-        if ctx.year is not None and cell["sy"] == ctx.year.pk:
-            by_cluster[cell["placement__opportunity__cluster_id"]] += cell["hours"]
+        by_year[cell["school_year_id"]] += cell["hours"]
+        if ctx.year is not None and cell["school_year_id"] == ctx.year.pk:
+            by_cluster[cell["cluster"]] += cell["hours"]
     started = started_placements(ctx)
     # Participants per year: one row per (student, year), then counted (no DISTINCT sort).
     per_student = (
