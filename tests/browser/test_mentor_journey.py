@@ -1,5 +1,6 @@
 """A mentor's main journey in a real browser: their interns, an hour log to approve, the
-midpoint evaluation on the district's rubric, and a concern that reaches the coordinator.
+midpoint evaluation on the district's rubric, and a concern that reaches the coordinator,
+who resolves it with a note the mentor then reads.
 
 Every page visited passes axe-core (no serious or critical violations) and the console stays
 free of errors, CSP violations included.
@@ -26,6 +27,7 @@ from trellis.placements.models import Concern, Evaluation, Placement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CONCERN = "Ava missed two sessions without calling in; is everything all right at home?"
+RESOLUTION = "Talked with Ava and her family: a bus change. Sessions start 30 minutes later."
 
 
 @pytest.fixture
@@ -134,5 +136,24 @@ def test_mentor_approves_hours_evaluates_and_raises_a_concern_the_coordinator_se
     assert coordinator.url.endswith(reverse("lifecycle:placement", args=[placement.pk]))
     axe.check(coordinator)
     expect(coordinator.locator("main")).to_contain_text(CONCERN)
+
+    # The coordinator resolves it from the concerns list, with a note of what was done.
+    _go(coordinator, axe, reverse("lifecycle:concerns"))
+    expect(coordinator.locator("main")).to_contain_text("1 open concern")
+    coordinator.get_by_label("What was done").fill(RESOLUTION)
+    _click(coordinator, axe, "button", "Mark resolved")
+    expect(coordinator.locator("#messages")).to_contain_text("resolved")
+    expect(coordinator.locator("main")).to_contain_text("No open concerns.")
+    concern.refresh_from_db()
+    assert (concern.resolution_note, concern.resolved_by) == (RESOLUTION, personas.coordinator_a)
+
+    # The mentor is told, and reads the note on the intern's page.
+    _go(mentor, axe, reverse("core:notifications"))
+    resolved = mentor.get_by_role("link", name=re.compile(r"resolved the concern you raised"))
+    expect(resolved).to_have_count(1)
+    resolved.click()
+    mentor.wait_for_load_state()
+    axe.check(mentor)
+    expect(mentor.locator("main")).to_contain_text(RESOLUTION)
 
     assert problems == []

@@ -21,6 +21,7 @@ from trellis.partners.models import Department, Mentor, Partner, PartnerKind
 from trellis.placements.models import (
     Agreement,
     Application,
+    Concern,
     Evaluation,
     Outcome,
     Placement,
@@ -263,6 +264,23 @@ def test_the_reports_roll_up_of_approved_hours_matches_the_logs(demo):
     assert rolled_up == dict(expected)
 
 
+def test_mentors_raised_concerns_some_resolved_and_the_demo_mentor_can_read_one(demo):
+    district, _ = demo
+    concerns = Concern.objects.filter(placement__district=district).select_related(
+        "placement__mentor__user", "resolved_by"
+    )
+    assert concerns.filter(resolved_at__isnull=True).exists()
+    for concern in concerns:
+        assert concern.placement.status == "active"
+        assert concern.raised_by == concern.placement.mentor.user
+        assert concern.created_at.date() >= concern.placement.start_date
+        if concern.resolved_at:
+            assert concern.resolved_at > concern.created_at and concern.resolution_note
+            assert concern.resolved_by.username == "coordinator"
+    demo_mentor = concerns.filter(raised_by__username="mentor")
+    assert demo_mentor.filter(resolved_at__isnull=False).exists()
+
+
 def test_friday_internships_and_hazardous_roles(demo):
     district, _ = demo
     friday = Opportunity.objects.filter(
@@ -443,6 +461,7 @@ def test_nothing_is_dated_after_the_demo_today_whatever_the_clock_says(demo):
         (Signature.objects.filter(agreement__placement__district=district), ["signed_at"]),
         (Evaluation.objects.filter(placement__district=district), ["submitted_at"]),
         (Reflection.objects.filter(placement__district=district), ["created_at"]),
+        (Concern.objects.filter(placement__district=district), ["created_at", "resolved_at"]),
         (Opportunity.objects.filter(district=district), ["created_at", "updated_at"]),
         (
             MatchRound.objects.filter(district=district),

@@ -25,6 +25,7 @@ class Verb:
     SIGNATURE_REQUESTED = "signature.requested"
     SIGNATURES_COMPLETE = "signatures.complete"
     CONCERN_RAISED = "concern.raised"
+    CONCERN_RESOLVED = "concern.resolved"
     HOURS_RETURNED = "hours.returned"
 
 

@@ -70,6 +70,27 @@ class ReplaceForm(forms.Form):
         self.fields["opportunity"].queryset = options
 
 
+class ResolveConcernForm(forms.Form):
+    note = forms.CharField(
+        label="What was done",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text="Kept with the concern; the person who raised it can read it.",
+    )
+
+
+class ConcernFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[
+            ("open", "Open concerns"),
+            ("resolved", "Resolved concerns"),
+            ("all", "All concerns"),
+        ],
+    )
+
+
 class AssignMentorForm(forms.Form):
     mentor = forms.ModelChoiceField(
         label="Mentor",

@@ -9,16 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
 from trellis.core.lists import apply_filters, render_list
 from trellis.core.pagination import PER_PAGE, paginate
-from trellis.core.tenancy import get_for_user
+from trellis.core.tenancy import get_for_user, prefixed_q
 from trellis.districts.models import School, Term
 from trellis.opportunities.models import Opportunity
 from trellis.partners.models import Mentor, Partner
@@ -33,10 +34,12 @@ from trellis.placements.agreements import (
 from trellis.placements.forms import (
     AssignMentorForm,
     BoardFilterForm,
+    ConcernFilterForm,
     GuardianSignForm,
     OutcomeForm,
     ProposeForm,
     ReplaceForm,
+    ResolveConcernForm,
     SignForm,
     WithdrawForm,
 )
@@ -51,6 +54,7 @@ from trellis.placements.lifecycle_permissions import (
 from trellis.placements.models import (
     Agreement,
     Application,
+    Concern,
     Outcome,
     Placement,
     SignerRole,
@@ -200,6 +204,10 @@ def board(request):
             "form": form,
             "sections": sections,
             "total": sum(counts.values()),
+            # Lazy: counted only when the whole page (not the htmx results) is drawn.
+            "open_concerns": lambda: (
+                _managed_concerns(user).filter(resolved_at__isnull=True).count()
+            ),
         },
     )
 
@@ -297,7 +305,12 @@ def placement_page(request, pk):
         and not missing
         and placement.agreements.all(),
         "guardian_waiting": any(m.role == SignerRole.GUARDIAN for m in missing),
-        "concerns": placement.concerns.select_related("raised_by") if manages else [],
+        "concerns": placement.concerns.select_related("raised_by", "resolved_by").order_by(
+            F("resolved_at").desc(nulls_first=True), "-created_at"
+        )
+        if manages
+        else [],
+        "concern_form": ResolveConcernForm() if manages else None,
         "outcomes": placement.outcomes.select_related("partner") if manages else [],
         "mentor_form": AssignMentorForm(
             initial={"mentor": placement.mentor_id}, mentors=_partner_mentors(placement)
@@ -332,6 +345,69 @@ def assign_mentor(request, pk):
     else:
         messages.success(request, f"{mentor} is now the mentor for {placement}.")
     return redirect("lifecycle:placement", placement.pk)
+
+
+def _managed_concerns(user):
+    """Concerns about placements the user manages (coordinators and district administrators)."""
+    return Concern.objects.filter(prefixed_q(managed_placements_q(user), "placement__"))
+
+
+@login_required
+def concerns(request):
+    """Concerns raised by mentors and others, open ones first, for the coordinator to act on."""
+    user = request.user
+    require_manager(user)
+    form = ConcernFilterForm(request.GET)
+    state = apply_filters(form).get("state", "open")
+    rows = _managed_concerns(user).select_related(
+        "placement__student__school",
+        "placement__opportunity__partner",
+        "raised_by",
+        "resolved_by",
+    )
+    if state == "open":
+        rows = rows.filter(resolved_at__isnull=True).order_by("created_at", "pk")
+    elif state == "resolved":
+        rows = rows.filter(resolved_at__isnull=False).order_by("-resolved_at", "-pk")
+    else:
+        rows = rows.order_by(F("resolved_at").desc(nulls_first=True), "-created_at", "-pk")
+    context = {
+        "form": form,
+        "state": state,
+        "page_obj": paginate(request, rows),
+    }
+    return render_list(request, "placements/lifecycle/concerns.html", context)
+
+
+@login_required
+@require_POST
+def resolve_concern(request, pk):
+    """Close one concern with a note; back to where the coordinator came from."""
+    try:
+        concern = (
+            _managed_concerns(request.user)
+            .select_related(
+                "placement__student", "placement__mentor", "placement__district", "raised_by"
+            )
+            .get(pk=pk)
+        )
+    except (Concern.DoesNotExist, ValueError):
+        raise Http404("No concern found.") from None
+    form = ResolveConcernForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say what was done about the concern before resolving it.")
+    else:
+        try:
+            services.resolve_concern(
+                concern=concern, actor=request.user, note=form.cleaned_data["note"]
+            )
+        except ValidationError as e:
+            messages.error(request, _refusal_text(e))
+        else:
+            messages.success(request, f"Concern about {concern.placement} resolved.")
+    if request.POST.get("next") == "concerns":
+        return redirect("lifecycle:concerns")
+    return redirect(reverse("lifecycle:placement", args=[concern.placement_id]) + "#concerns")
 
 
 def _transition_view(service, done_message):

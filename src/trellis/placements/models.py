@@ -316,20 +316,32 @@ class Outcome(models.Model):
 
 
 class Concern(models.Model):
-    """A mentor's "raise a concern": reaches the coordinator at once."""
+    """A mentor's "raise a concern": reaches the coordinator at once, stays open until they resolve it."""
 
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="concerns")
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     text = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    resolution_note = models.TextField(blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    resolution_note = models.TextField(blank=True, help_text="What was done, for the record and for whoever raised it.")
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="concern_resolved_with_note",
+                condition=Q(resolved_at__isnull=True) | ~Q(resolution_note=""),
+            ),
+        ]
+        indexes = [models.Index(fields=["resolved_at", "created_at"])]
 
     def __str__(self):
         return f"Concern about {self.placement}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
 
 
 from trellis.placements.agreements import AgreementText  # noqa: E402,F401

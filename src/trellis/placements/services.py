@@ -495,6 +495,56 @@ def raise_concern(*, placement, actor, text):
 
 
 @transaction.atomic
+def resolve_concern(*, concern, actor, note):
+    """A coordinator closes a concern with a note of what was done; whoever raised it is told.
+
+    The note is the record (a withdrawal, a talk with the student, a changed schedule): it is
+    required, and the concern cannot be resolved twice. The raiser's notice links to where
+    they can read the note (the intern page for a mentor).
+    """
+    placement = concern.placement
+    if not can_manage_placement(actor, placement):
+        raise PermissionDenied("Only a coordinator of this student can resolve the concern.")
+    note = (note or "").strip()
+    if not note:
+        raise PlacementRefused("Say what was done about the concern.")
+    # Locked, so two coordinators resolving at once cannot both write a note.
+    locked = Concern.objects.select_for_update().get(pk=concern.pk)
+    if locked.resolved_at is not None:
+        raise PlacementRefused(
+            f"This concern was already resolved on {timezone.localtime(locked.resolved_at):%b %-d, %Y}."
+        )
+    concern.resolved_at = timezone.now()
+    concern.resolved_by = actor
+    concern.resolution_note = note
+    concern.save(update_fields=["resolved_at", "resolved_by", "resolution_note"])
+    AuditEvent.record(
+        actor=actor,
+        action="concern.resolved",
+        target=placement,
+        district=placement.district,
+        data={"concern": concern.pk},
+    )
+    raiser = concern.raised_by
+    if raiser is not None and raiser.pk != actor.pk:
+        if can_manage_placement(raiser, placement):
+            url = reverse("lifecycle:placement", args=[placement.pk])
+        elif placement.mentor is not None and placement.mentor.user_id == raiser.pk:
+            url = reverse("mentor:intern", args=[placement.pk])
+        else:
+            url = ""
+        who = actor.get_full_name() or actor.get_username()
+        notify(
+            [raiser],
+            verb=Verb.CONCERN_RESOLVED,
+            text=f"{who} resolved the concern you raised about {placement}.",
+            url=url,
+            district=placement.district,
+        )
+    return concern
+
+
+@transaction.atomic
 def assign_mentor(*, placement, mentor, actor):
     """Name or change a placement's mentor, who must sign its agreements before it can start.
 

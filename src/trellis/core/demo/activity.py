@@ -16,6 +16,7 @@ from trellis.hours.models import HourLog, Session
 from trellis.placements.models import (
     Agreement,
     Application,
+    Concern,
     Evaluation,
     Placement,
     Reflection,
@@ -396,6 +397,32 @@ def add_evaluation(
     )
 
 
+def add_concern(ctx: Ctx, placement: int, opp: Opp) -> None:
+    """About one active placement in 25 has a concern from its mentor; half are resolved.
+
+    Chosen from the placement id, not the shared random stream, so adding concerns left every
+    other draw of the seed as it was. The demo mentor gets one resolved concern to read.
+    """
+    for_demo_mentor = opp.mentor.user_id == ctx.demo.get("mentor") and not ctx.demo_mentor_concern
+    if (placement % 25 and not for_demo_mentor) or opp.start > TODAY - dt.timedelta(days=4):
+        return
+    text, note = data.CONCERNS[placement % len(data.CONCERNS)]
+    raised = max(TODAY - dt.timedelta(days=3 + placement % 17), opp.start)
+    resolved = for_demo_mentor or placement % 2 == 0
+    ctx.demo_mentor_concern |= for_demo_mentor
+    ctx.t(Concern).add(
+        placement,
+        opp.mentor.user_id,
+        text,
+        at(raised, 16, 30),
+        at(min(raised + dt.timedelta(days=2), TODAY - dt.timedelta(days=1)), 11)
+        if resolved
+        else None,
+        ctx.coordinator_user if resolved else None,
+        note if resolved else "",
+    )
+
+
 def add_reflection(
     ctx: Ctx, placement: int, opp: Opp, when: dt.date, fit: str | None = None
 ) -> str:
@@ -508,6 +535,7 @@ def _wrap_up(ctx: Ctx, placement: int, opp: Opp, status: str, withdrawal: tuple 
                 midpoint + dt.timedelta(days=rng.randrange(0, 6)), TODAY - dt.timedelta(days=1)
             )
             add_evaluation(ctx, placement, opp, "midpoint", when, ability(ctx))
+        add_concern(ctx, placement, opp)
     elif withdrawal and withdrawal[1] == "not_a_fit":
         add_reflection(
             ctx, placement, opp, TODAY - dt.timedelta(days=rng.randrange(3, 20)), fit="not_for_me"

@@ -23,6 +23,7 @@ from trellis.partners.models import Mentor, Partner, Worksite
 from trellis.placements.models import (
     Agreement,
     Application,
+    Concern,
     Evaluation,
     Outcome,
     Placement,
@@ -220,6 +221,15 @@ FIELDS = {
         "submitted_at",
     ],
     Reflection: ["placement_id", "career_fit", "text", "created_at"],
+    Concern: [
+        "placement_id",
+        "raised_by_id",
+        "text",
+        "created_at",
+        "resolved_at",
+        "resolved_by_id",
+        "resolution_note",
+    ],
     Outcome: [
         "student_id",
         "placement_id",
@@ -324,6 +334,7 @@ class SchoolInfo:
     lat: float
     lon: float
     coordinator_user: int = 0
+    demo_mentor_concern: bool = False  # the demo mentor has one resolved concern to read
 
 
 @dataclass(slots=True)
@@ -385,6 +396,7 @@ class Ctx:
     partners: list[PartnerInfo] = field(default_factory=list)
     demo: dict[str, int] = field(default_factory=dict)  # demo username → user id
     coordinator_user: int = 0
+    demo_mentor_concern: bool = False  # the demo mentor has one resolved concern to read
     username_serial: int = 0
     user_names: dict[int, str] = field(default_factory=dict)
 

@@ -522,3 +522,17 @@ JOB_TITLES = {
     "supply-chain-transportation": "Logistics clerk",
 }
 # fmt: on
+
+# Concerns mentors raise about an intern under way: (concern, how the coordinator resolved it).
+CONCERNS = [
+    ("Missed two sessions this month without letting me know.",
+     "Met the student: a new after-school job clashed. Sessions moved to Tuesdays; mentor agreed."),
+    ("Is on the phone a lot during the shift and seems disengaged.",
+     "Talked with the student and mentor together; agreed on a phone rule and clearer daily tasks."),
+    ("Arrived late three times; the bus schedule may be the problem.",
+     "Transportation arranged a later pick-up; start time moved by 15 minutes with the mentor."),
+    ("Struggling with the pace of the work; I want to make sure they are getting support.",
+     "Case manager joined a check-in; tasks now come as a written list each shift."),
+    ("Forgot the safety glasses twice after a reminder.",
+     "Reviewed the safety plan with the student; the mentor checks equipment at the start of each shift."),
+]
