@@ -406,7 +406,7 @@ def add_concern(ctx: Ctx, placement: int, opp: Opp) -> None:
     for_demo_mentor = opp.mentor.user_id == ctx.demo.get("mentor") and not ctx.demo_mentor_concern
     if (placement % 25 and not for_demo_mentor) or opp.start > TODAY - dt.timedelta(days=4):
         return
-    text, note = data.CONCERNS[placement % len(data.CONCERNS)]
+    text, note = data.CONCERNS[(placement // 25) % len(data.CONCERNS)]
     raised = max(TODAY - dt.timedelta(days=3 + placement % 17), opp.start)
     resolved = for_demo_mentor or placement % 2 == 0
     ctx.demo_mentor_concern |= for_demo_mentor
