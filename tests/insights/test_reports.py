@@ -110,8 +110,14 @@ def test_hours_by_year_cluster_school_and_targets(report_world):
     assert by_year["2025–26"] == [D("13.0"), 3, D("4.3")]
     assert rows_by_label(result, "by-cluster")["Digital Technology"] == [D("13.0"), 2, D("6.5")]
     assert rows_by_label(result, "by-cluster")["Education"] == [D("0.0"), 1, D("0.0")]
+    # x1 and x6 (Alpine) worked 5 + 8 h in 2025–26; x5 (Bayside) started but logged none.
+    assert rows_by_label(result, "by-school") == {
+        "Alpine High": [D("13.0"), 2, D("6.5")],
+        "Bayside High": [D("0.0"), 1, D("0.0")],
+    }
     alpine = build(report_world, "hours", school=report_world.school_a)
     assert rows_by_label(alpine, "by-year")["2025–26"] == [D("13.0"), 2, D("6.5")]
+    assert list(rows_by_label(alpine, "by-school")) == ["Alpine High"]
     assert dict(result.facts)["Placements that reached their target hours"] == "0 of 1"
 
 

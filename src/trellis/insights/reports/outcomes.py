@@ -63,7 +63,7 @@ def _hours_row(label, hours_total, participants):
 
 
 def hours(ctx: ReportContext) -> ReportResult:
-    """Approved hours by school year and cluster, from the per-placement yearly roll-up.
+    """Approved hours by school year, school and cluster, from the per-placement yearly roll-up.
 
     Summing the hour logs themselves (the biggest table) took most of this page's time on a
     large district; `ApprovedHoursByYear` holds the same sums, one row per placement and year.
@@ -146,13 +146,43 @@ def hours(ctx: ReportContext) -> ReportResult:
     result.facts = [
         ("School year", year),
         ("Approved hours", dec(by_year.get(ctx.year.pk))),
-        ("Participants", participants[ctx.year.pk]),
+        ("Participants", participants.get(ctx.year.pk, 0)),
         (
             "Placements that reached their target hours",
             f"{targets['reached']} of {targets['with_target']}",
         ),
     ]
+    # By school for the chosen year only: joining students over every year costs more.
+    by_school = {
+        row["school"]: row["hours"]
+        for row in approved_hours_by_year(ctx)
+        .filter(school_year=ctx.year)
+        .values(school=F("placement__student__school_id"))
+        .annotate(hours=Sum("hours"))
+        .order_by()
+    }
+    school_people = _participants(started_in_year, F("student__school_id"))
+    school_rows = [
+        _hours_row(school.name, by_school.get(school.pk), school_people.get(school.pk, 0))
+        for school in ctx.schools()
+    ]
     result.sections += [
+        Section(
+            f"By school, {year}",
+            Table(
+                "by-school",
+                f"Approved hours by school, {year}",
+                ["School", *header],
+                school_rows,
+            ),
+            Chart(
+                "hbar",
+                f"Approved hours by school, {year}",
+                [r[0] for r in school_rows],
+                [("Approved hours", [float(r[1]) for r in school_rows])],
+                value_label="hours",
+            ),
+        ),
         Section(
             f"By career cluster, {year}",
             Table(
