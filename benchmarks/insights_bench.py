@@ -170,6 +170,13 @@ def main() -> int:
     ]
     pages += [
         (
+            f"Print: {r.title}",
+            reverse("insights:report_print", args=[r.slug]) + (f"?year={year.pk}" if year else ""),
+        )
+        for r in REPORTS
+    ]
+    pages += [
+        (
             "Participation export (XLSX)",
             reverse("insights:report_export", args=["participation", "by-year", "xlsx"]),
         )
