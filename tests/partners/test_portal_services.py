@@ -60,12 +60,17 @@ def test_worksites_need_an_address_unless_virtual(personas):
 
 
 def test_moving_a_worksite_forgets_its_old_coordinates(personas):
-    site = f.WorksiteFactory(partner=personas.partner_p)
+    site = f.WorksiteFactory(partner=personas.partner_p, latitude=38.5, longitude=-77.5)
     services.update_worksite(
-        worksite=site, actor=personas.partner_admin_p, fields={"address": "2 Elm St"}
+        worksite=site,
+        actor=personas.partner_admin_p,
+        fields={"address": "2 Elm St", "city": "Leesburg", "zip_code": "20175"},
     )
     site.refresh_from_db()
-    assert site.address == "2 Elm St" and site.latitude is None
+    # Not the old exact point: the new ZIP code's centre, marked approximate.
+    assert site.address == "2 Elm St"
+    assert (site.latitude, site.longitude) == (39.042, -77.6054)
+    assert site.location_is_approximate
     with pytest.raises(PermissionDenied):
         services.update_worksite(
             worksite=site, actor=partner_admin_q(personas), fields={"name": "X"}

@@ -151,9 +151,22 @@ def test_profile_worksites_and_mentors_are_managed_from_the_portal(admin_client,
         reverse("partner_portal:worksite_edit", args=[site.pk]),
         {"name": "North clinic", "address": "4 North Rd", "city": "Maple", "state": "va"},
     )
+    assert response.status_code == 200  # an address without a ZIP code cannot be placed
+    assert "Give the ZIP code" in response.content.decode()
+    response = admin_client.post(
+        reverse("partner_portal:worksite_edit", args=[site.pk]),
+        {
+            "name": "North clinic",
+            "address": "4 North Rd",
+            "city": "Leesburg",
+            "state": "va",
+            "zip_code": "20176",
+        },
+    )
     assert response.status_code == 302
     site.refresh_from_db()
     assert (site.name, site.is_virtual, site.state) == ("North clinic", False, "VA")
+    assert site.location_is_approximate and site.latitude == 39.1821
 
     response = admin_client.post(
         reverse("partner_portal:mentor_invite", args=[partner.pk]),

@@ -1,6 +1,7 @@
 """Forms of the partner and mentor portals; they check input, the services apply the rules."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from trellis.partners.models import Partner, Worksite
@@ -62,8 +63,18 @@ class WorksiteForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("is_virtual") and not (data.get("address") or "").strip():
-            self.add_error("address", "Give the street address, or mark the worksite as virtual.")
+        if not data.get("is_virtual"):
+            if not (data.get("address") or "").strip():
+                self.add_error("address", "Give the street address, or mark the worksite as virtual.")
+            if not (data.get("zip_code") or "").strip() and "zip_code" not in self.errors:
+                self.add_error(
+                    "zip_code", "Give the ZIP code: it tells how far students travel to get there."
+                )
+        if (data.get("zip_code") or "").strip():
+            try:  # the model's own check: a real ZIP code, in the state given
+                Worksite(zip_code=data["zip_code"], state=data.get("state") or "").clean()
+            except ValidationError as e:
+                self.add_error(None, e)
         return data
 
     def _post_clean(self):

@@ -1,9 +1,11 @@
 """Hosts: outside businesses and the district's own departments, their worksites and mentors."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from trellis.core.places import UnknownZip, locate_zip
 from trellis.core.tenancy import scoped_q
 
 
@@ -86,6 +88,9 @@ class Worksite(models.Model):
     zip_code = models.CharField(max_length=10, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+    location_is_approximate = models.BooleanField(
+        default=False, help_text="The coordinates are the centre of the ZIP code, not the street address."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -95,6 +100,20 @@ class Worksite(models.Model):
 
     def __str__(self):
         return f"{self.name} (virtual)" if self.is_virtual else self.name
+
+    def clean(self):
+        """A ZIP code must be a real one, in the state the address gives."""
+        if not self.zip_code.strip():
+            return
+        try:
+            place = locate_zip(self.zip_code)
+        except UnknownZip as e:
+            raise ValidationError({"zip_code": str(e)}) from None
+        self.zip_code = self.zip_code.strip()
+        if self.state and self.state.upper() != place.state:
+            raise ValidationError(
+                {"zip_code": f"ZIP code {place.zip_code} is in {place.state}, not {self.state.upper()}."}
+            )
 
 
 class MentorQuerySet(models.QuerySet):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from trellis.accounts.models import Membership, Role, User
 from trellis.core.models import AuditEvent
 from trellis.core.notifications import notify, send_emails
+from trellis.core.places import UnknownZip, locate_zip
 from trellis.partners.access import can_review_district, is_partner_admin_of
 from trellis.partners.models import Mentor, Worksite
 from trellis.placements.models import Application
@@ -77,12 +78,40 @@ def update_partner_profile(*, partner, actor, fields: dict):
     return partner
 
 
+def locate_worksite(worksite) -> None:
+    """Give a worksite without coordinates its ZIP code's centre, marked approximate.
+
+    Coordinates decide whether students without transportation can reach a worksite; an
+    address typed in the portal has none. Virtual worksites have no place at all. Callers
+    clear the coordinates first when the address changed.
+    """
+    if worksite.is_virtual:
+        worksite.latitude = worksite.longitude = None
+        worksite.location_is_approximate = False
+        return
+    if worksite.latitude is not None and worksite.longitude is not None:
+        return
+    try:
+        place = locate_zip(worksite.zip_code)
+    except UnknownZip:
+        worksite.latitude = worksite.longitude = None
+        worksite.location_is_approximate = False
+        return
+    worksite.latitude, worksite.longitude = place.latitude, place.longitude
+    worksite.location_is_approximate = True
+
+
 def _clean_worksite(worksite):
     if worksite.is_virtual:
         worksite.address = worksite.address.strip()
     elif not worksite.address.strip():
         raise PartnerRefused("Give the worksite's street address, or mark it as virtual.")
+    elif not worksite.zip_code.strip():
+        raise PartnerRefused(
+            "Give the worksite's ZIP code: it tells how far students travel to get there."
+        )
     worksite.full_clean()
+    locate_worksite(worksite)
 
 
 @transaction.atomic
