@@ -85,7 +85,7 @@ def test_evaluation_form_has_a_fieldset_per_criterion_with_descriptors(mentor_cl
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count("<fieldset") == 5
-    assert "<legend>Attendance and punctuality:</legend>" in html
+    assert "<legend>Attendance and punctuality</legend>" in html
     assert "4 – Exemplary: Always present and on time" in html
     assert "would_host_again" not in html
     final = mentor_client.get(evaluate_url(personas.placement_a, "final")).content.decode()
