@@ -102,3 +102,17 @@ def personas(db):
         other_coordinator=member(Role.COORDINATOR, other_district, username="other_coordinator", first="Otto"),
         other_student=other_student, other_placement=other_placement,
     )
+
+
+@pytest.fixture
+def district_admin_staff(personas):
+    """Maple Valley's district administrator with a staff account: the one who uses /admin/."""
+    user = f.UserFactory(username="dist_admin_staff", is_staff=True)
+    f.MembershipFactory(user=user, district=personas.district, role=Role.DISTRICT_ADMIN)
+    return user
+
+
+@pytest.fixture
+def district_admin_client(client, district_admin_staff):
+    client.force_login(district_admin_staff)
+    return client

@@ -1,6 +1,5 @@
 """The Django admin is scoped: a district administrator sees and picks only their district's rows."""
 
-import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
@@ -21,13 +20,6 @@ TRELLIS_APPS = {
     "insights",
     "api",
 }
-
-
-@pytest.fixture
-def district_admin(personas):
-    user = f.UserFactory(username="dist_admin_staff", is_staff=True)
-    f.MembershipFactory(user=user, district=personas.district, role=Role.DISTRICT_ADMIN)
-    return user
 
 
 def changelist(model):
@@ -51,8 +43,8 @@ def test_every_trellis_model_is_registered_with_a_scoped_admin():
     assert missing == [] and unscoped == []
 
 
-def test_district_admin_changelists_show_only_their_district(client, personas, district_admin):
-    client.force_login(district_admin)
+def test_district_admin_changelists_show_only_their_district(client, personas, district_admin_staff):
+    client.force_login(district_admin_staff)
     response = client.get(changelist(personas.student_a))
     assert response.status_code == 200
     shown = set(response.context["cl"].queryset)
@@ -62,8 +54,8 @@ def test_district_admin_changelists_show_only_their_district(client, personas, d
     assert "Oak" not in response.content.decode()
 
 
-def test_district_admin_cannot_open_another_districts_objects(client, personas, district_admin):
-    client.force_login(district_admin)
+def test_district_admin_cannot_open_another_districts_objects(client, personas, district_admin_staff):
+    client.force_login(district_admin_staff)
     for obj in (personas.other_student, personas.other_placement, personas.other_district):
         response = client.get(change(obj))
         assert response.status_code in (302, 404), obj
@@ -73,17 +65,17 @@ def test_district_admin_cannot_open_another_districts_objects(client, personas, 
 
 
 def test_district_admin_cannot_change_another_districts_object_by_post(
-    client, personas, district_admin
+    client, personas, district_admin_staff
 ):
-    client.force_login(district_admin)
+    client.force_login(district_admin_staff)
     other = personas.other_student
     client.post(change(other), {"first_name": "Hacked"})
     other.refresh_from_db()
     assert other.first_name == "Olive"
 
 
-def test_foreign_key_choices_are_limited_to_their_district(client, personas, district_admin):
-    client.force_login(district_admin)
+def test_foreign_key_choices_are_limited_to_their_district(client, personas, district_admin_staff):
+    client.force_login(district_admin_staff)
     response = client.get(reverse("admin:students_student_add"))
     form = response.context["adminform"].form
     assert set(form.fields["district"].queryset) == {personas.district}
@@ -91,8 +83,8 @@ def test_foreign_key_choices_are_limited_to_their_district(client, personas, dis
     assert personas.school_a in form.fields["school"].queryset
 
 
-def test_cannot_create_a_record_in_another_district(client, personas, district_admin):
-    client.force_login(district_admin)
+def test_cannot_create_a_record_in_another_district(client, personas, district_admin_staff):
+    client.force_login(district_admin_staff)
     response = client.post(
         reverse("admin:partners_partner_add"),
         {
@@ -130,12 +122,12 @@ def test_superuser_sees_every_district(client, personas):
     assert personas.other_student in shown and personas.student_a in shown
 
 
-def test_district_admin_cannot_grant_superuser_or_see_superusers(client, personas, district_admin):
+def test_district_admin_cannot_grant_superuser_or_see_superusers(client, personas, district_admin_staff):
     f.UserFactory(username="root", is_staff=True, is_superuser=True)
     f.MembershipFactory(
         user=f.UserFactory(username="root"), district=personas.district, role=Role.DISTRICT_ADMIN
     )
-    client.force_login(district_admin)
+    client.force_login(district_admin_staff)
     response = client.get(changelist(personas.coordinator_a))
     usernames = {u.username for u in response.context["cl"].queryset}
     assert (
@@ -147,11 +139,11 @@ def test_district_admin_cannot_grant_superuser_or_see_superusers(client, persona
     assert "is_superuser" not in form.fields and "user_permissions" not in form.fields
 
 
-def test_audit_events_are_read_only(client, personas, district_admin):
+def test_audit_events_are_read_only(client, personas, district_admin_staff):
     from trellis.core.models import AuditEvent
 
-    event = AuditEvent.record(actor=district_admin, action="test.done", target=personas.placement_a)
-    client.force_login(district_admin)
+    event = AuditEvent.record(actor=district_admin_staff, action="test.done", target=personas.placement_a)
+    client.force_login(district_admin_staff)
     assert client.get(changelist(event)).status_code == 200
     assert client.get(reverse("admin:core_auditevent_add")).status_code == 403
     response = client.post(change(event), {"action": "changed"})
@@ -161,18 +153,18 @@ def test_audit_events_are_read_only(client, personas, district_admin):
 
 
 def test_reference_clusters_are_readable_not_writable_by_district_admins(
-    client, personas, district_admin
+    client, personas, district_admin_staff
 ):
     from trellis.opportunities.models import CareerCluster
 
-    client.force_login(district_admin)
+    client.force_login(district_admin_staff)
     assert client.get(changelist(CareerCluster)).status_code == 200
     assert client.get(reverse("admin:opportunities_careercluster_add")).status_code == 403
 
 
-def test_every_admin_page_renders_for_a_district_admin(client, personas, district_admin):
+def test_every_admin_page_renders_for_a_district_admin(client, personas, district_admin_staff):
     """Each changelist and add form works (filters, autocompletes, inlines) for a scoped user."""
-    client.force_login(district_admin)
+    client.force_login(district_admin_staff)
     for model, model_admin in admin.site._registry.items():
         if not isinstance(model_admin, DistrictScopedAdmin):
             continue
@@ -181,8 +173,8 @@ def test_every_admin_page_renders_for_a_district_admin(client, personas, distric
         assert client.get(reverse(f"{prefix}_add")).status_code in (200, 403), prefix
 
 
-def test_autocomplete_offers_only_their_districts_students(client, personas, district_admin):
-    client.force_login(district_admin)
+def test_autocomplete_offers_only_their_districts_students(client, personas, district_admin_staff):
+    client.force_login(district_admin_staff)
     response = client.get(
         reverse("admin:autocomplete"),
         {"app_label": "placements", "model_name": "placement", "field_name": "student", "term": ""},

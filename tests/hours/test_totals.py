@@ -21,7 +21,6 @@ from django.urls import reverse
 
 from tests import factories as f
 from tests.hours.hours_helpers import MONDAY, current, log
-from trellis.accounts.models import Role
 from trellis.districts.models import SchoolYear
 from trellis.hours import services, totals
 from trellis.hours.models import ApprovedHoursByYear, HourLog
@@ -121,19 +120,11 @@ def test_a_student_deleting_a_submitted_log_changes_nothing(world):
     assert rolled_up(world.district) == before == expected(world.district)
 
 
-@pytest.fixture
-def admin_client(client, world):
-    user = f.UserFactory(username="dist_admin_staff", is_staff=True)
-    f.MembershipFactory(user=user, district=world.district, role=Role.DISTRICT_ADMIN)
-    client.force_login(user)
-    return client
-
-
-def test_editing_and_deleting_logs_in_the_admin_recounts(admin_client, world):
+def test_editing_and_deleting_logs_in_the_admin_recounts(district_admin_client, world):
     entry = log(world.placement_a, status="approved")
     other = log(world.placement_a, day=MONDAY + dt.timedelta(days=1), status="approved")
     url = reverse("admin:hours_hourlog_change", args=[entry.pk])
-    form = admin_client.get(url).context["adminform"].form
+    form = district_admin_client.get(url).context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None}
     data.update(
         placement=world.placement_a.pk,
@@ -148,11 +139,11 @@ def test_editing_and_deleting_logs_in_the_admin_recounts(admin_client, world):
     )
     data.pop("approver", None)
     data.pop("session", None)
-    response = admin_client.post(url, data)
+    response = district_admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert rolled_up(world.district) == {(world.placement_a.pk, "2026–27"): Decimal("4.00")}
 
-    response = admin_client.post(
+    response = district_admin_client.post(
         reverse("admin:hours_hourlog_delete", args=[other.pk]), {"post": "yes"}
     )
     assert response.status_code == 302
@@ -160,11 +151,13 @@ def test_editing_and_deleting_logs_in_the_admin_recounts(admin_client, world):
     assert rolled_up(world.district) == expected(world.district)
 
 
-def test_a_new_school_year_in_the_admin_refiles_the_hours_after_its_start(admin_client, world):
+def test_a_new_school_year_in_the_admin_refiles_the_hours_after_its_start(
+    district_admin_client, world
+):
     log(world.placement_a, day=dt.date(2027, 8, 30), status="approved")
     # Before 2027–28 exists, a day in August 2027 is still part of 2026–27.
     assert rolled_up(world.district) == {(world.placement_a.pk, "2026–27"): Decimal("3.00")}
-    response = admin_client.post(
+    response = district_admin_client.post(
         reverse("admin:districts_schoolyear_add"),
         {
             "district": world.district.pk,
@@ -181,19 +174,19 @@ def test_a_new_school_year_in_the_admin_refiles_the_hours_after_its_start(admin_
     assert rolled_up(world.district) == {(world.placement_a.pk, "2027–28"): Decimal("3.00")}
 
     year = SchoolYear.objects.get(district=world.district, name="2027–28")
-    response = admin_client.post(
+    response = district_admin_client.post(
         reverse("admin:districts_schoolyear_delete", args=[year.pk]), {"post": "yes"}
     )
     assert response.status_code == 302
     assert rolled_up(world.district) == {(world.placement_a.pk, "2026–27"): Decimal("3.00")}
 
 
-def test_the_roll_up_is_shown_in_the_admin_but_cannot_be_edited(admin_client, world):
+def test_the_roll_up_is_shown_in_the_admin_but_cannot_be_edited(district_admin_client, world):
     log(world.placement_a, status="approved")
     row = ApprovedHoursByYear.objects.get()
-    page = admin_client.get(reverse("admin:hours_approvedhoursbyyear_changelist"))
+    page = district_admin_client.get(reverse("admin:hours_approvedhoursbyyear_changelist"))
     assert page.status_code == 200 and row in page.context["cl"].result_list
-    response = admin_client.post(
+    response = district_admin_client.post(
         reverse("admin:hours_approvedhoursbyyear_change", args=[row.pk]), {"hours": "99"}
     )
     assert response.status_code == 403

@@ -12,7 +12,6 @@ from django.db import connection
 from django.urls import reverse
 
 from tests import factories as f
-from trellis.accounts.models import Role
 from trellis.core.places import UnknownZip, locate_zip
 from trellis.opportunities.search import opportunity_row, student_row
 from trellis.partners import services
@@ -120,15 +119,9 @@ def test_a_student_without_a_ride_is_told_the_distance_to_a_portal_worksite(pers
     assert "distance" not in dict(ineligibility(student_row(student), opportunity_row(opportunity)))
 
 
-@pytest.fixture
-def admin_client(client, personas):
-    user = f.UserFactory(username="dist_admin_staff", is_staff=True)
-    f.MembershipFactory(user=user, district=personas.district, role=Role.DISTRICT_ADMIN)
-    client.force_login(user)
-    return client
-
-
-def test_the_admin_places_a_new_worksite_and_keeps_typed_coordinates(admin_client, personas):
+def test_the_admin_places_a_new_worksite_and_keeps_typed_coordinates(
+    district_admin_client, personas
+):
     url = reverse("admin:partners_worksite_add")
     base = {
         "partner": personas.partner_p.pk,
@@ -138,18 +131,18 @@ def test_the_admin_places_a_new_worksite_and_keeps_typed_coordinates(admin_clien
         "state": "VA",
         "zip_code": "20147",
     }
-    assert admin_client.post(url, base).status_code == 302
+    assert district_admin_client.post(url, base).status_code == 302
     site = Worksite.objects.get(name="Ashburn lab")
     assert site.location_is_approximate and site.latitude == 39.0373
 
     change = reverse("admin:partners_worksite_change", args=[site.pk])
     exact = {**base, "latitude": "39.0401", "longitude": "-77.4900"}
-    assert admin_client.post(change, exact).status_code == 302
+    assert district_admin_client.post(change, exact).status_code == 302
     site.refresh_from_db()
     assert (site.latitude, site.longitude) == (39.0401, -77.49)
     assert not site.location_is_approximate
 
-    refused = admin_client.post(change, {**exact, "zip_code": "99999"})
+    refused = district_admin_client.post(change, {**exact, "zip_code": "99999"})
     assert refused.status_code == 200
     assert "99999 is not a US ZIP code" in refused.content.decode()
 
@@ -197,9 +190,9 @@ def _post_data(response):
     return data
 
 
-def test_a_worksite_added_inline_on_the_partner_page_is_placed(admin_client, personas):
+def test_a_worksite_added_inline_on_the_partner_page_is_placed(district_admin_client, personas):
     url = reverse("admin:partners_partner_change", args=[personas.partner_p.pk])
-    data = _post_data(admin_client.get(url))
+    data = _post_data(district_admin_client.get(url))
     prefix = next(k for k in data if k.endswith("-TOTAL_FORMS") and "worksite" in k)[
         : -len("-TOTAL_FORMS")
     ]
@@ -214,7 +207,7 @@ def test_a_worksite_added_inline_on_the_partner_page_is_placed(admin_client, per
             f"{prefix}-{n}-zip_code": "20141",
         }
     )
-    response = admin_client.post(url, data)
+    response = district_admin_client.post(url, data)
     assert response.status_code == 302, response.context["errors"]
     site = Worksite.objects.get(name="Round Hill barn")
     assert (site.latitude, site.location_is_approximate) == (39.1164, True)
