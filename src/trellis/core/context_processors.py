@@ -25,6 +25,8 @@ def _nav_items(request, roles, *, staff: bool):
             items.append(("Opportunity approvals", reverse("opportunities:approvals")))
         if roles & STAFF_ROLES:
             items.append(("Insights", reverse("insights:index")))
+        if Role.DISTRICT_ADMIN in roles:
+            items.append(("District staff", reverse("accounts:staff")))
     else:
         if Role.PARTNER_ADMIN in roles:
             items += [

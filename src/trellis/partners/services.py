@@ -4,19 +4,15 @@ Each service checks that the actor administers the partner (coordinators only re
 background checks), runs in one transaction, writes an audit event, and e-mails after commit.
 """
 
-from urllib.parse import urlsplit
-
-from django.conf import settings
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 
+from trellis.accounts.invitations import free_username, send_password_set_email
 from trellis.accounts.models import Membership, Role, User
 from trellis.core.models import AuditEvent
-from trellis.core.notifications import notify, send_emails
+from trellis.core.notifications import notify
 from trellis.core.places import UnknownZip, locate_zip
 from trellis.partners.access import can_review_district, is_partner_admin_of
 from trellis.partners.models import Mentor, Worksite
@@ -148,58 +144,16 @@ def update_worksite(*, worksite, actor, fields: dict):
 # --- Mentors ---------------------------------------------------------------------------------
 
 
-class _InvitationForm(PasswordResetForm):
-    """Django's password-reset machinery (uid + one-time token) aimed at exactly one new user.
-
-    PasswordResetForm skips accounts without a usable password, which is every invitee, so the
-    user is given here; the e-mail goes out through the shared queue after the commit.
-    """
-
-    def __init__(self, user):
-        super().__init__(data={"email": user.email})
-        self._invitee = user
-
-    def get_users(self, email):
-        return [self._invitee]
-
-    def send_mail(
-        self,
-        subject_template_name,
-        email_template_name,
-        context,
-        from_email,
-        to_email,
-        html_email_template_name=None,
-    ):
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        send_emails([{"to": [to_email], "subject": subject, "body": body}])
-
-
-def send_password_set_email(user, *, partner, invited_by):
+def _send_mentor_invitation(user, *, partner, invited_by):
     """Queue the "set your password" e-mail: a one-time link that also signs the mentor in later."""
-    site = urlsplit(settings.SITE_URL)
-    form = _InvitationForm(user)
-    form.is_valid()
-    form.save(
-        domain_override=site.netloc,
-        use_https=site.scheme == "https",
-        subject_template_name="partners/mentor_invite_subject.txt",
-        email_template_name="partners/mentor_invite_email.txt",
-        extra_email_context={
+    send_password_set_email(
+        user,
+        template_prefix="partners/mentor_invite",
+        context={
             "partner": partner,
             "invited_by": invited_by.get_full_name() or invited_by.get_username(),
         },
     )
-
-
-def _free_username(email: str) -> str:
-    base = email.lower()[:140]
-    candidate, n = base, 1
-    while User.objects.filter(username__iexact=candidate).exists():
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
 
 
 @transaction.atomic
@@ -218,7 +172,7 @@ def invite_mentor(*, partner, actor, first_name, last_name, email, title="", pho
     created = user is None
     if created:
         user = User(
-            username=_free_username(email),
+            username=free_username(email),
             email=email,
             first_name=first_name,
             last_name=last_name,
@@ -239,7 +193,7 @@ def invite_mentor(*, partner, actor, first_name, last_name, email, title="", pho
         data={"user": user.pk, "new_account": created},
     )
     if created or not user.has_usable_password():
-        send_password_set_email(user, partner=partner, invited_by=actor)
+        _send_mentor_invitation(user, partner=partner, invited_by=actor)
     else:
         notify(
             [user],
@@ -274,7 +228,7 @@ def resend_mentor_invitation(*, mentor, actor):
     _require_admin(actor, mentor.partner_id)
     if mentor.user.has_usable_password():
         raise PartnerRefused(f"{mentor.user} has already set a password.")
-    send_password_set_email(mentor.user, partner=mentor.partner, invited_by=actor)
+    _send_mentor_invitation(mentor.user, partner=mentor.partner, invited_by=actor)
     _audit(
         actor=actor,
         action="mentor.invitation_resent",
