@@ -12,6 +12,7 @@ from django.db import connection
 from django.urls import reverse
 
 from tests import factories as f
+from tests.admin_helpers import admin_post_data
 from trellis.core.places import UnknownZip, locate_zip
 from trellis.opportunities.search import opportunity_row, student_row
 from trellis.partners import services
@@ -163,36 +164,9 @@ def test_the_migration_places_existing_worksites_by_zip(personas):
     assert (exact.latitude, exact.location_is_approximate) == (38.78, False)
 
 
-def _post_data(response):
-    """Everything the admin change page would post back, from its own forms."""
-    data = {}
-    form = response.context["adminform"].form
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if value is None:
-            continue
-        if isinstance(value, list | tuple):
-            data[name] = [str(v) for v in value]
-        elif isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        else:
-            data[name] = str(value)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        for key, value in formset.management_form.initial.items():
-            data[f"{formset.prefix}-{key}"] = str(value)
-        for i, sub in enumerate(formset.forms):
-            for name in sub.fields:
-                value = sub[name].value()
-                if value not in (None, False, ""):
-                    data[f"{formset.prefix}-{i}-{name}"] = "on" if value is True else str(value)
-    return data
-
-
 def test_a_worksite_added_inline_on_the_partner_page_is_placed(district_admin_client, personas):
     url = reverse("admin:partners_partner_change", args=[personas.partner_p.pk])
-    data = _post_data(district_admin_client.get(url))
+    data = admin_post_data(district_admin_client.get(url))
     prefix = next(k for k in data if k.endswith("-TOTAL_FORMS") and "worksite" in k)[
         : -len("-TOTAL_FORMS")
     ]

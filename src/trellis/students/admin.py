@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from trellis.core.admin import ScopedAdmin, ScopedTabularInline, district_filter
 from trellis.students.models import GuardianLink, Student, StudentInterest
+from trellis.students.services import place_home
 
 
 class StudentInterestInline(ScopedTabularInline):
@@ -40,6 +41,14 @@ class StudentAdmin(ScopedAdmin):
     list_select_related = ("school",)
     autocomplete_fields = ("user",)
     inlines = [StudentInterestInline, GuardianLinkInline]
+
+    def save_model(self, request, obj, form, change):
+        """A new or changed home ZIP places the home at its centre, unless coordinates were typed."""
+        changed = set(form.changed_data)
+        typed = {"home_latitude", "home_longitude"} & changed
+        if not typed and ("home_zip" in changed or obj.home_latitude is None):
+            place_home(obj)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(StudentInterest)

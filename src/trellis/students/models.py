@@ -3,9 +3,11 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from trellis.core.places import UnknownZip, locate_zip
 from trellis.core.tenancy import scoped_q
 
 
@@ -103,6 +105,14 @@ class Student(models.Model):
     @property
     def needs_transportation(self) -> bool:
         return self.transportation == Transportation.NONE
+
+    def clean(self):
+        """A home ZIP code must be one the map knows: it places the home for travel limits."""
+        if self.home_zip.strip():
+            try:
+                self.home_zip = locate_zip(self.home_zip).zip_code
+            except UnknownZip as e:
+                raise ValidationError({"home_zip": str(e)}) from None
 
 
 class StudentInterest(models.Model):

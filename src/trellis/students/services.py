@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from trellis.core.models import AuditEvent
+from trellis.core.places import UnknownZip, locate_zip
 from trellis.placements.lifecycle_permissions import can_manage_student
 from trellis.students.models import StudentInterest, Transportation
 
@@ -135,3 +136,17 @@ def record_access(*, student, actor, fmt: str, ip_address=None):
         data={"format": fmt, "own": student.user_id == getattr(actor, "pk", None)},
         ip_address=ip_address,
     )
+
+
+def place_home(student) -> None:
+    """Put the home at the centre of its ZIP code (none without one).
+
+    Only distance to worksites is ever computed from it, so the ZIP centre is enough, and it
+    keeps a minor's street address out of the coordinates.
+    """
+    try:
+        place = locate_zip(student.home_zip)
+    except UnknownZip:
+        student.home_latitude = student.home_longitude = None
+        return
+    student.home_latitude, student.home_longitude = place.latitude, place.longitude
