@@ -233,3 +233,52 @@ def test_the_recount_command_repairs_a_drifted_district_and_names_an_unknown_one
     assert rolled_up(world.district) == expected(world.district) != {}
     with pytest.raises(CommandError, match="No district with slug 'atlantis'"):
         call_command("recount_approved_hours", "--district", "atlantis")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_recounts_of_one_placement_at_once_take_turns(personas):
+    """On PostgreSQL two approvals of one placement's hours can overlap; the second waits for
+    the first (the placement row is locked) instead of inserting a duplicate roll-up row."""
+    if not connection.features.has_select_for_update:
+        pytest.skip("SQLite runs one writer at a time; the PostgreSQL run of the suite covers this")
+    import threading
+
+    from django.db import connections, transaction
+
+    f.SchoolYearFactory(district=personas.district, start_date=THIS_YEAR_START)
+    current(personas.placement_a, start=dt.date(2026, 7, 1))
+    held = log(personas.placement_a, status="approved")
+    pending = log(personas.placement_a, day=MONDAY + dt.timedelta(days=1))
+    first_in, release, errors = threading.Event(), threading.Event(), []
+
+    def first():
+        try:
+            with transaction.atomic():
+                totals.recount_placements([held.placement_id])
+                first_in.set()
+                release.wait(10)
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+        finally:
+            connections.close_all()
+
+    def second():
+        try:
+            first_in.wait(10)
+            services.approve_hour_logs(
+                logs=[HourLog.objects.get(pk=pending.pk)], actor=personas.mentor_p
+            )
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    first_in.wait(10)
+    threading.Timer(0.5, release.set).start()  # the second is blocked on the lock meanwhile
+    for thread in threads:
+        thread.join(20)
+    assert errors == []
+    assert rolled_up(personas.district) == {(personas.placement_a.pk, "2026–27"): Decimal("6.00")}

@@ -22,14 +22,17 @@ def recount_placements(placements) -> None:
     if not ids:
         return
     with transaction.atomic():
+        # Locking the placements (in id order) makes two recounts of one placement take turns:
+        # otherwise the second could delete before the first inserted, and insert a duplicate.
+        districts = {
+            row[1]
+            for row in Placement.objects.filter(pk__in=ids)
+            .select_for_update(no_key=True)
+            .order_by("pk")
+            .values_list("pk", "district_id")
+        }
         ApprovedHoursByYear.objects.filter(placement_id__in=ids).delete()
-        districts = (
-            Placement.objects.filter(pk__in=ids)
-            .values_list("district_id", flat=True)
-            .distinct()
-            .order_by()
-        )
-        for district_id in districts:
+        for district_id in sorted(districts):
             _insert(
                 HourLog.objects.filter(placement_id__in=ids, placement__district_id=district_id),
                 district_id,
@@ -40,6 +43,13 @@ def recount_district(district) -> None:
     """Rebuild every roll-up row of a district (its school years changed, or a bulk load)."""
     district_id = getattr(district, "pk", district)
     with transaction.atomic():
+        # Rare (school years, bulk loads): lock every placement so no recount runs meanwhile.
+        list(
+            Placement.objects.filter(district_id=district_id)
+            .select_for_update(no_key=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         ApprovedHoursByYear.objects.filter(placement__district_id=district_id).delete()
         _insert(HourLog.objects.filter(placement__district_id=district_id), district_id)
 
