@@ -310,7 +310,6 @@ def placement_page(request, pk):
         )
         if manages
         else [],
-        "concern_form": ResolveConcernForm() if manages else None,
         "outcomes": placement.outcomes.select_related("partner") if manages else [],
         "mentor_form": AssignMentorForm(
             initial={"mentor": placement.mentor_id}, mentors=_partner_mentors(placement)
