@@ -48,14 +48,14 @@ DEMO_LOGINS = [
         "admin",
         "Dana",
         "Whitfield",
-        "Everything, including /admin/; district settings, partners, program reports",
+        "Everything, including /admin/; district staff, partners, program reports",
     ),
     (
         "WBL coordinator (district-wide)",
         "coordinator",
         "Jordan",
         "Ellis",
-        "All schools: the open summer round, the published spring round, hours, gaps",
+        "All schools: summer and spring rounds, mentor concerns, hours, gaps",
     ),
     (
         "WBL coordinator (Alder High School)",
