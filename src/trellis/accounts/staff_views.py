@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from trellis.accounts import staff
 from trellis.accounts.forms import StaffInviteForm
+from trellis.core.http import refusal_text
 from trellis.core.pagination import paginate
 
 
@@ -68,7 +69,7 @@ def staff_remove(request, pk):
     try:
         user = staff.remove_staff_role(membership=membership, actor=request.user)
     except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
+        messages.error(request, refusal_text(e))
     else:
         note = (
             "" if user.is_active else " They have no role left, so their account is switched off."
@@ -84,7 +85,7 @@ def staff_resend(request, pk):
     try:
         staff.resend_staff_invitation(membership=membership, actor=request.user)
     except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
+        messages.error(request, refusal_text(e))
     else:
         messages.success(request, f"Sent a new password link to {membership.user.email}.")
     return redirect("accounts:staff")

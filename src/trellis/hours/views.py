@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from trellis.core.http import client_ip, refusal_text
 from trellis.core.lists import paginate
 from trellis.districts.models import District
 from trellis.hours import links, services
@@ -48,10 +49,6 @@ from trellis.hours.selectors import (
 )
 from trellis.hours.services import EDITABLE_BY_STUDENT, district_today
 from trellis.placements.models import Placement
-
-
-def _ip(request):
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _require_coordinator(user):
@@ -220,7 +217,7 @@ def edit_log(request, pk):
                 start_time=data["start_time"],
                 end_time=data["end_time"],
                 description=data["description"],
-                ip_address=_ip(request),
+                ip_address=client_ip(request),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -291,9 +288,9 @@ def approvals(request):
     if len(logs) != len(ids):
         raise Http404("No such log.")
     try:
-        services.approve_hour_logs(logs=logs, actor=user, ip_address=_ip(request))
+        services.approve_hour_logs(logs=logs, actor=user, ip_address=client_ip(request))
     except ValidationError as error:
-        return _approval_response(request, " ".join(error.messages), "error")
+        return _approval_response(request, refusal_text(error), "error")
     noun = "log" if len(logs) == 1 else "logs"
     return _approval_response(request, f"Approved {len(logs)} {noun}.", "success")
 
@@ -313,7 +310,7 @@ def return_log(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.return_hour_log(
-                log=log, actor=user, comment=form.cleaned_data["comment"], ip_address=_ip(request)
+                log=log, actor=user, comment=form.cleaned_data["comment"], ip_address=client_ip(request)
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -357,7 +354,7 @@ def approval_link(request, token):
         returns, posted = _link_decisions(request)
         try:
             result = services.decide_by_link(
-                link=link, returns=returns, posted_ids=posted, ip_address=_ip(request)
+                link=link, returns=returns, posted_ids=posted, ip_address=client_ip(request)
             )
         except links.LinkGone as gone:
             return render(request, "hours/link_gone.html", {"reason": gone.reason}, status=410)
@@ -529,7 +526,7 @@ def payroll_export(request, pk, fmt):
         actor=request.user,
         fmt=fmt,
         row_count=len(data.rows),
-        ip_address=_ip(request),
+        ip_address=client_ip(request),
     )
     return payroll_response(data, fmt)
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from trellis.core.http import refusal_text
 from trellis.core.lists import paginate
 from trellis.opportunities.forms import ReturnForm
 from trellis.opportunities.models import Opportunity
@@ -70,7 +71,7 @@ def review(request, pk):
                 messages.success(request, f"“{opportunity.title}” is closed.")
                 return redirect("opportunities:review", opportunity.pk)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, refusal_text(error))
             return redirect("opportunities:review", opportunity.pk)
     pending = opportunity.status == Opportunity.Status.PENDING
     context = {

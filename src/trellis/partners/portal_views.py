@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from trellis.core.http import refusal_text
 from trellis.core.lists import paginate
 from trellis.hours.progress import hour_totals, progress_from_totals
 from trellis.opportunities.forms import OpportunityForm, SeatsForm
@@ -56,10 +57,6 @@ from trellis.placements.models import Application, Placement
 from trellis.students.models import StudentInterest
 
 OPEN = Placement.OPEN_STATUSES
-
-
-def _errors(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _posted(request):
@@ -243,7 +240,7 @@ def mentor_resend(request, pk):
     try:
         services.resend_mentor_invitation(mentor=mentor, actor=request.user)
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, f"We e-mailed {mentor.user.email} a new link.")
     return redirect("partner_portal:mentors", mentor.partner_id)
@@ -383,7 +380,7 @@ def opportunity_submit(request, pk):
     try:
         submit_opportunity(opportunity=opportunity, actor=request.user)
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, "Submitted. A coordinator will review it before it is published.")
     return redirect("partner_portal:opportunity", opportunity.pk)
@@ -415,7 +412,7 @@ def opportunity_close(request, pk):
     try:
         close_opportunity(opportunity=opportunity, actor=request.user)
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, "Closed. Students placed already carry on.")
     return redirect("partner_portal:opportunity", opportunity.pk)
@@ -519,7 +516,7 @@ def application_accept(request, pk):
     try:
         services.accept_application(application=application, actor=request.user)
     except ValidationError as error:
-        return _applicant_response(request, application, notice=_errors(error), level="error")
+        return _applicant_response(request, application, notice=refusal_text(error), level="error")
     return _applicant_response(
         request,
         application,
@@ -537,7 +534,7 @@ def application_decline(request, pk):
     try:
         services.decline_application(application=application, actor=request.user, note=note)
     except ValidationError as error:
-        return _applicant_response(request, application, notice=_errors(error), level="error")
+        return _applicant_response(request, application, notice=refusal_text(error), level="error")
     return _applicant_response(request, application, notice="Declined.", level="success")
 
 
@@ -553,7 +550,7 @@ def application_rank(request, pk):
     try:
         services.rank_application(application=application, actor=request.user, rank=rank)
     except ValidationError as error:
-        return _applicant_response(request, application, notice=_errors(error), level="error")
+        return _applicant_response(request, application, notice=refusal_text(error), level="error")
     notice = f"Ranked {rank}." if rank else "Rank cleared."
     return _applicant_response(request, application, notice=notice, level="success")
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
+from trellis.core.http import client_ip, refusal_text
 from trellis.core.lists import apply_filters, render_list
 from trellis.core.pagination import PER_PAGE, paginate
 from trellis.core.tenancy import get_for_user, prefixed_q
@@ -70,10 +71,6 @@ BOARD_LOOKUPS = {
 }
 
 
-def _client_ip(request):
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def posted_data(request):
     """The POST data on a POST (even an empty one, so its errors show), else None."""
     return request.POST if request.method == "POST" else None
@@ -85,10 +82,6 @@ def _int(value) -> int:
         return int(value)
     except (TypeError, ValueError):
         return 0
-
-
-def _refusal_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _placement_queryset():
@@ -260,7 +253,7 @@ def propose(request):
                 application=application,
             )
         except services.PlacementRefused as e:
-            form.add_error(None, _refusal_text(e))
+            form.add_error(None, refusal_text(e))
         else:
             messages.success(request, f"Placement proposed: {placement}.")
             return redirect("lifecycle:placement", placement.pk)
@@ -340,7 +333,7 @@ def assign_mentor(request, pk):
     try:
         services.assign_mentor(placement=placement, mentor=mentor, actor=request.user)
     except ValidationError as e:
-        messages.error(request, _refusal_text(e))
+        messages.error(request, refusal_text(e))
     else:
         messages.success(request, f"{mentor} is now the mentor for {placement}.")
     return redirect("lifecycle:placement", placement.pk)
@@ -401,7 +394,7 @@ def resolve_concern(request, pk):
                 concern=concern, actor=request.user, note=form.cleaned_data["note"]
             )
         except ValidationError as e:
-            messages.error(request, _refusal_text(e))
+            messages.error(request, refusal_text(e))
         else:
             messages.success(request, f"Concern about {concern.placement} resolved.")
     if request.POST.get("next") == "concerns":
@@ -417,9 +410,9 @@ def _transition_view(service, done_message):
         try:
             service(placement, actor=request.user)
         except services.MissingSignatures as e:
-            messages.error(request, "The placement cannot start yet. " + _refusal_text(e))
+            messages.error(request, "The placement cannot start yet. " + refusal_text(e))
         except ValidationError as e:
-            messages.error(request, _refusal_text(e))
+            messages.error(request, refusal_text(e))
         else:
             messages.success(request, done_message.format(placement=placement))
         return redirect("lifecycle:placement", placement.pk)
@@ -441,7 +434,7 @@ def resend_links(request, pk):
     try:
         sent = services.resend_guardian_links(placement, actor=request.user)
     except ValidationError as e:
-        messages.error(request, _refusal_text(e))
+        messages.error(request, refusal_text(e))
     else:
         messages.success(
             request, f"Sent {sent} new signing link{'s' if sent != 1 else ''} to the guardians."
@@ -472,7 +465,7 @@ def withdraw(request, pk):
                 partner_in_good_standing=data["partner_in_good_standing"],
             )
         except ValidationError as e:
-            form.add_error(None, _refusal_text(e))
+            form.add_error(None, refusal_text(e))
         else:
             messages.success(request, f"Withdrawn: {placement}. The seat is open again.")
             return redirect("lifecycle:replace", placement.pk)
@@ -498,7 +491,7 @@ def replace(request, pk):
                     actor=request.user,
                 )
             except ValidationError as e:
-                messages.error(request, _refusal_text(e))
+                messages.error(request, refusal_text(e))
             else:
                 messages.success(request, f"Proposed a new placement: {new}.")
                 return redirect("lifecycle:placement", new.pk)
@@ -552,10 +545,10 @@ def agreement_page(request, pk):
                     role=form.cleaned_data["role"],
                     typed_name=form.cleaned_data["typed_name"],
                     actor=request.user,
-                    ip_address=_client_ip(request),
+                    ip_address=client_ip(request),
                 )
             except SigningRefused as e:
-                form.add_error("typed_name", _refusal_text(e))
+                form.add_error("typed_name", refusal_text(e))
             else:
                 messages.success(request, f"Signed: {agreement.title}.")
                 return redirect("lifecycle:placement", agreement.placement_id)
@@ -623,10 +616,10 @@ def guardian_sign(request, token):
                 role=SignerRole.GUARDIAN,
                 typed_name=form.cleaned_data["typed_name"],
                 guardian_link=link,
-                ip_address=_client_ip(request),
+                ip_address=client_ip(request),
             )
         except SigningRefused as e:
-            form.add_error("typed_name", _refusal_text(e))
+            form.add_error("typed_name", refusal_text(e))
         else:
             return render(
                 request,
@@ -682,7 +675,7 @@ def outcome(request):
                 notes=data["notes"],
             )
         except ValidationError as e:
-            form.add_error(None, _refusal_text(e))
+            form.add_error(None, refusal_text(e))
         else:
             messages.success(
                 request,

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from trellis.core.http import refusal_text
 from trellis.districts.models import District
 from trellis.partners.access import rubric_district_ids
 from trellis.placements.evaluation_services import SCORE_NAMES, rubric_for, save_rubric
@@ -49,7 +50,7 @@ def edit(request):
         try:
             save_rubric(district=district, actor=request.user, rows=rows)
         except ValidationError as error:
-            formset_error = " ".join(error.messages)
+            formset_error = refusal_text(error)
         else:
             messages.success(request, "Rubric saved. New evaluations use it from now on.")
             here = request.path + (f"?district={district.pk}" if len(districts) > 1 else "")

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from trellis.core.http import client_ip, refusal_text
 from trellis.core.lists import paginate, render_list
 from trellis.core.tenancy import get_for_user
 from trellis.districts.calendar import district_today
@@ -56,14 +57,6 @@ def student_only(view):
         return view(request, student, *args, **kwargs)
 
     return wrapper
-
-
-def _refusal(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
-def _client_ip(request):
-    return request.META.get("REMOTE_ADDR") or None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -173,7 +166,7 @@ def profile(request, student):
                 shares_profile_with_partners=data["shares_profile_with_partners"],
             )
         except ValidationError as e:
-            form.add_error(None, _refusal(e))
+            form.add_error(None, refusal_text(e))
         else:
             messages.success(request, "Your profile is saved.")
             return redirect("portal:profile")
@@ -239,7 +232,7 @@ def interests(request, student):
             try:
                 services.set_student_interests(student=student, actor=request.user, interests=new)
             except ValidationError as e:
-                add_form.add_error(None, _refusal(e))
+                add_form.add_error(None, refusal_text(e))
             else:
                 if not request.htmx:
                     messages.success(request, "Your interests are saved.")
@@ -296,7 +289,7 @@ def opportunity(request, student, pk):
                 actor=request.user,
             )
         except ValidationError as e:
-            form.add_error(None, _refusal(e))
+            form.add_error(None, refusal_text(e))
         else:
             messages.success(request, f"You applied to {found.title}. The partner will review it.")
             return redirect("portal:applications")
@@ -338,7 +331,7 @@ def withdraw_application(request, student, pk):
     try:
         application_services.withdraw_application(application=application, actor=request.user)
     except ValidationError as e:
-        messages.error(request, _refusal(e))
+        messages.error(request, refusal_text(e))
     else:
         messages.success(request, f"You withdrew your application to {application.opportunity}.")
     if request.htmx:
@@ -420,7 +413,7 @@ def reflect(request, student, pk):
                 text=form.cleaned_data["text"],
             )
         except ValidationError as e:
-            form.add_error(None, _refusal(e))
+            form.add_error(None, refusal_text(e))
         else:
             messages.success(request, "Your reflection is saved. It is on your experience record.")
             return redirect(reverse("portal:placement", args=[found.pk]) + "#reflections")
@@ -479,7 +472,7 @@ def _record_page(request, student):
     own = student.user_id == request.user.pk
     if not own:
         services.record_access(
-            student=student, actor=request.user, fmt="html", ip_address=_client_ip(request)
+            student=student, actor=request.user, fmt="html", ip_address=client_ip(request)
         )
     pdf_url = (
         reverse("portal:record_pdf")
@@ -497,7 +490,7 @@ def _record_pdf(request, student):
     record = records.build_record(student)
     body = records.render_pdf(record)
     services.record_access(
-        student=student, actor=request.user, fmt="pdf", ip_address=_client_ip(request)
+        student=student, actor=request.user, fmt="pdf", ip_address=client_ip(request)
     )
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{records.pdf_filename(record)}"'
