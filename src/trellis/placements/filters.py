@@ -1,9 +1,33 @@
-"""The GET filters of the placement list."""
+"""The GET filters of the placement list (and the board, which drops the status field)."""
 
 from django import forms
+from django.db.models import Q
 
 from trellis.opportunities.models import CareerCluster
 from trellis.placements.models import Placement
+
+LOOKUPS = {
+    "status": "status",
+    "school": "student__school",
+    "partner": "opportunity__partner",
+    "cluster": "opportunity__cluster",
+    "term": "opportunity__term",
+}
+
+
+def filter_placements(placements, filters: dict):
+    """Apply the valid values of a PlacementFilterForm (see core.lists.apply_filters)."""
+    for name, lookup in LOOKUPS.items():
+        if name in filters:
+            placements = placements.filter(**{lookup: filters[name]})
+    if "q" in filters:
+        q = filters["q"]
+        placements = placements.filter(
+            Q(student__first_name__icontains=q)
+            | Q(student__last_name__icontains=q)
+            | Q(student__preferred_name__icontains=q)
+        )
+    return placements
 
 
 class PlacementFilterForm(forms.Form):

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,6 +32,7 @@ from trellis.placements.agreements import (
     sign_agreement,
     signable_roles,
 )
+from trellis.placements.filters import filter_placements
 from trellis.placements.forms import (
     AssignMentorForm,
     BoardFilterForm,
@@ -63,12 +64,6 @@ from trellis.placements.models import (
 from trellis.students.models import GuardianLink, Student
 
 Status = Placement.Status
-BOARD_LOOKUPS = {
-    "school": "student__school",
-    "partner": "opportunity__partner",
-    "cluster": "opportunity__cluster",
-    "term": "opportunity__term",
-}
 
 
 def posted_data(request):
@@ -145,17 +140,7 @@ def board(request):
             else Term.objects.all()
         ).select_related("school_year"),
     )
-    filters = apply_filters(form)
-    for name, lookup in BOARD_LOOKUPS.items():
-        if name in filters:
-            placements = placements.filter(**{lookup: filters[name]})
-    if "q" in filters:
-        q = filters["q"]
-        placements = placements.filter(
-            Q(student__first_name__icontains=q)
-            | Q(student__last_name__icontains=q)
-            | Q(student__preferred_name__icontains=q)
-        )
+    placements = filter_placements(placements, apply_filters(form))
     counts = dict(placements.order_by().values_list("status").annotate(n=Count("pk")))
     rows = placements.select_related(
         "student__school", "opportunity__partner", "opportunity__cluster", "mentor__user"

@@ -8,17 +8,9 @@ from trellis.accounts.models import PARTNER_ROLES, STAFF_ROLES
 from trellis.core.lists import apply_filters, paginate, render_list
 from trellis.hours.models import HourLog
 from trellis.partners.models import Partner
-from trellis.placements.filters import PlacementFilterForm
+from trellis.placements.filters import PlacementFilterForm, filter_placements
 from trellis.placements.selectors import get_placement_for_user, placements_for_user, terms_for_user
 from trellis.students.selectors import schools_for_user
-
-_FILTER_LOOKUPS = {
-    "status": "status",
-    "school": "student__school",
-    "partner": "opportunity__partner",
-    "cluster": "opportunity__cluster",
-    "term": "opportunity__term",
-}
 
 
 @login_required
@@ -30,18 +22,7 @@ def placement_list(request):
         partners=Partner.objects.for_user(user),
         terms=terms_for_user(user),
     )
-    placements = placements_for_user(user)
-    filters = apply_filters(form)
-    for name, lookup in _FILTER_LOOKUPS.items():
-        if name in filters:
-            placements = placements.filter(**{lookup: filters[name]})
-    if "q" in filters:
-        q = filters["q"]
-        placements = placements.filter(
-            Q(student__first_name__icontains=q)
-            | Q(student__last_name__icontains=q)
-            | Q(student__preferred_name__icontains=q)
-        )
+    placements = filter_placements(placements_for_user(user), apply_filters(form))
     return render_list(
         request,
         "placements/placement_list.html",
