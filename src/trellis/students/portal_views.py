@@ -307,15 +307,19 @@ def opportunity(request, student, pk):
     return render(request, "students/portal/opportunity.html", context)
 
 
-@student_only
-def applications(request, student):
-    page_obj = paginate(
+def _my_applications(request, student):
+    return paginate(
         request,
         Application.objects.for_user(request.user)
         .filter(student=student)
         .select_related("opportunity__partner")
         .order_by("-created_at", "-pk"),
     )
+
+
+@student_only
+def applications(request, student):
+    page_obj = _my_applications(request, student)
     context = {"student": student, "page_obj": page_obj, "focus": ""}
     return render(request, "students/portal/applications.html", context)
 
@@ -335,13 +339,7 @@ def withdraw_application(request, student, pk):
     else:
         messages.success(request, f"You withdrew your application to {application.opportunity}.")
     if request.htmx:
-        page_obj = paginate(
-            request,
-            Application.objects.for_user(request.user)
-            .filter(student=student)
-            .select_related("opportunity__partner")
-            .order_by("-created_at", "-pk"),
-        )
+        page_obj = _my_applications(request, student)
         context = {"student": student, "page_obj": page_obj, "focus": "applications-heading"}
         return render(request, "students/portal/applications.html#application-list", context)
     return redirect("portal:applications")
