@@ -150,6 +150,14 @@ def test_editing_and_deleting_logs_in_the_admin_recounts(district_admin_client, 
     assert rolled_up(world.district) == {(world.placement_a.pk, "2026–27"): Decimal("1.00")}
     assert rolled_up(world.district) == expected(world.district)
 
+    # Moved to Ben's placement: both placements are recounted.
+    data.update(placement=world.placement_b.pk)
+    response = district_admin_client.post(
+        reverse("admin:hours_hourlog_change", args=[entry.pk]), {**data, "hours": "3.00"}
+    )
+    assert response.status_code == 302
+    assert rolled_up(world.district) == {(world.placement_b.pk, "2026–27"): Decimal("3.00")}
+
 
 def test_a_new_school_year_in_the_admin_refiles_the_hours_after_its_start(
     district_admin_client, world

