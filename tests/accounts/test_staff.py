@@ -198,7 +198,7 @@ def test_inviting_from_the_page_and_errors_said_on_the_form(client, personas):
     }
     refused = client.post(url, data)
     assert refused.status_code == 200
-    assert "A district administrator covers the whole district." in refused.content.decode()
+    assert "Only coordinators and counselors can be limited to one school." in refused.content.decode()
     data["role"] = Role.COUNSELOR
     response = client.post(url, data)
     assert response.status_code == 302 and response.url == reverse("accounts:staff")

@@ -1,4 +1,5 @@
-"""The district staff invitation form; the staff service applies the rules."""
+"""The district staff invitation form: it checks input; the staff service applies the rules
+(a school of the same district, school limits for coordinators and counselors only)."""
 
 from django import forms
 
@@ -38,13 +39,3 @@ class StaffInviteForm(forms.Form):
             self.fields["district"].widget = forms.HiddenInput()
         for name in ("first_name", "last_name", "email"):
             self.fields[name].widget.attrs["autocomplete"] = "off"
-
-    def clean(self):
-        data = super().clean()
-        school, role = data.get("school"), data.get("role")
-        if school is not None and role == Role.DISTRICT_ADMIN:
-            self.add_error("school", "A district administrator covers the whole district.")
-        district = data.get("district")
-        if school is not None and district is not None and school.district_id != district.pk:
-            self.add_error("school", f"{school.name} is not a school of {district.name}.")
-        return data

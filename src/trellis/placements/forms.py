@@ -71,12 +71,9 @@ class ReplaceForm(forms.Form):
 
 
 class ResolveConcernForm(forms.Form):
-    note = forms.CharField(
-        label="What was done",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
-        help_text="Kept with the concern; the person who raised it can read it.",
-    )
+    """Checks the posted note; the field is drawn by _concern.html (one per concern on a page)."""
+
+    note = forms.CharField(max_length=4000)
 
 
 class ConcernFilterForm(forms.Form):
