@@ -484,34 +484,57 @@ def _under_way(ctx: Ctx, st: Students, opp: Opp, skip, busy, *, want: int | None
             else:
                 latest = min((TODAY - opp.start).days - 5, (opp.end - opp.start).days)
                 withdrawn_on = opp.start + dt.timedelta(days=rng.randrange(14, max(15, latest)))
-        placement = add_placement(
+        placement = _signed_and_worked(
             ctx,
             st,
             i,
             opp,
             status,
-            created=decided,
             application=application,
+            decided=decided,
+            dates=[d for d in dates if withdrawn_on is None or d <= withdrawn_on],
+            attendance=1.0 if opp.track == "shadow" else 0.92,
             withdrawal=withdrawal,
             withdrawn_on=withdrawn_on,
-        )
-        add_agreements(
-            ctx, st, i, placement, opp, signed_share=1.0, created=decided + dt.timedelta(days=1)
-        )
-        worked = [d for d in dates if withdrawn_on is None or d <= withdrawn_on]
-        sessions = add_sessions(ctx, placement, opp, worked)
-        add_logs(
-            ctx,
-            placement,
-            opp,
-            worked,
-            sessions=sessions,
-            attendance=1.0 if opp.track == "shadow" else 0.92,
         )
         _wrap_up(ctx, placement, opp, status, withdrawal)
     if not full:
         for _ in range(rng.choice([0, 0, 1, 2])):
             _other_application(ctx, st, opp, exclude=placed)
+
+
+def _signed_and_worked(
+    ctx: Ctx,
+    st: Students,
+    i: int,
+    opp: Opp,
+    status: str,
+    *,
+    application: int,
+    decided: dt.datetime,
+    dates: list[dt.date],
+    attendance: float,
+    withdrawal: tuple | None = None,
+    withdrawn_on: dt.date | None = None,
+) -> int:
+    """An accepted application's placement, signed the day after, with its sessions and logs."""
+    placement = add_placement(
+        ctx,
+        st,
+        i,
+        opp,
+        status,
+        created=decided,
+        application=application,
+        withdrawal=withdrawal,
+        withdrawn_on=withdrawn_on,
+    )
+    add_agreements(
+        ctx, st, i, placement, opp, signed_share=1.0, created=decided + dt.timedelta(days=1)
+    )
+    sessions = add_sessions(ctx, placement, opp, dates)
+    add_logs(ctx, placement, opp, dates, sessions=sessions, attendance=attendance)
+    return placement
 
 
 def _wrap_up(ctx: Ctx, placement: int, opp: Opp, status: str, withdrawal: tuple | None) -> None:
@@ -623,27 +646,17 @@ def _demo_student(ctx: Ctx, st: Students, opps: list[Opp], skip, busy) -> None:
     application = add_application(
         ctx, st, 0, hospital_fall, "accepted", applied, applied + dt.timedelta(days=9)
     )
-    placement = add_placement(
+    _signed_and_worked(
         ctx,
         st,
         0,
         hospital_fall,
         "active",
-        created=applied + dt.timedelta(days=9),
         application=application,
+        decided=applied + dt.timedelta(days=9),
+        dates=hospital_fall.session_dates(skip),
+        attendance=0.95,
     )
-    add_agreements(
-        ctx,
-        st,
-        0,
-        placement,
-        hospital_fall,
-        signed_share=1.0,
-        created=applied + dt.timedelta(days=10),
-    )
-    dates = hospital_fall.session_dates(skip)
-    sessions = add_sessions(ctx, placement, hospital_fall, dates)
-    add_logs(ctx, placement, hospital_fall, dates, sessions=sessions, attendance=0.95)
     add_application(
         ctx,
         st,
@@ -669,21 +682,16 @@ def _demo_student(ctx: Ctx, st: Students, opps: list[Opp], skip, busy) -> None:
         application = add_application(
             ctx, st, 0, shadow, "accepted", applied, applied + dt.timedelta(days=6)
         )
-        placement = add_placement(
+        placement = _signed_and_worked(
             ctx,
             st,
             0,
             shadow,
             "completed",
-            created=applied + dt.timedelta(days=6),
             application=application,
-        )
-        add_agreements(
-            ctx, st, 0, placement, shadow, signed_share=1.0, created=applied + dt.timedelta(days=7)
-        )
-        sessions = add_sessions(ctx, placement, shadow, shadow.session_dates(skip))
-        add_logs(
-            ctx, placement, shadow, shadow.session_dates(skip), sessions=sessions, attendance=1.0
+            decided=applied + dt.timedelta(days=6),
+            dates=shadow.session_dates(skip),
+            attendance=1.0,
         )
         add_reflection(ctx, placement, shadow, shadow.start + dt.timedelta(days=1), fit="for_me")
     later = [
