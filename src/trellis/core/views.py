@@ -1,6 +1,6 @@
 """The role-aware home page and the health check."""
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
@@ -13,5 +13,7 @@ def home(request):
     return render(request, "core/home.html", {"sections": home_sections(request.user)})
 
 
+@login_not_required
 def healthz(request):
+    """For the load balancer and uptime checks, which do not sign in."""
     return HttpResponse("ok", content_type="text/plain")
