@@ -94,6 +94,8 @@ def order_items(items):
 
     def world_of(item):
         used = sorted(WORLD_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+        if len(used) > 1:
+            raise pytest.UsageError(f"{item.nodeid} asks for two shared worlds at once: {used}")
         return used[0] if used else ""
 
     out, run = [], []
