@@ -14,9 +14,9 @@ from decimal import Decimal
 import numpy as np
 from django.contrib.auth.hashers import make_password
 
-from trellis.core.demo import activity, catalog, data, history, rounds
-from trellis.core.demo.calendar import EARLY_RELEASE_TIME, plan_year
-from trellis.core.demo.context import (
+from trellis.demo import activity, catalog, data, history, rounds
+from trellis.demo.calendar import EARLY_RELEASE_TIME, plan_year
+from trellis.demo.context import (
     NOW,
     Ctx,
     MentorInfo,
@@ -27,8 +27,8 @@ from trellis.core.demo.context import (
     domain_for,
     new_writer_tables,
 )
-from trellis.core.demo.people import build_students
-from trellis.core.demo.writer import Writer
+from trellis.demo.people import build_students
+from trellis.demo.writer import Writer
 from trellis.districts.models import CalendarDay, District, School, SchoolYear, Term
 from trellis.hours.totals import recount_district
 from trellis.opportunities.models import CareerCluster, SubCluster

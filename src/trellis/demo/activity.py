@@ -7,11 +7,11 @@ import datetime as dt
 import hashlib
 from decimal import Decimal
 
-from trellis.core.demo import data
-from trellis.core.demo.calendar import EARLY_RELEASE_TIME
-from trellis.core.demo.catalog import Opp
-from trellis.core.demo.context import NOW, TODAY, Ctx, at
-from trellis.core.demo.people import Students
+from trellis.demo import data
+from trellis.demo.calendar import EARLY_RELEASE_TIME
+from trellis.demo.catalog import Opp
+from trellis.demo.context import NOW, TODAY, Ctx, at
+from trellis.demo.people import Students
 from trellis.hours.models import HourLog, Session
 from trellis.placements.models import (
     Agreement,

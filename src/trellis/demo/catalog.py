@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from trellis.core.demo import data
-from trellis.core.demo.calendar import pattern_dates
-from trellis.core.demo.context import TODAY, Ctx, MentorInfo, PartnerInfo, YearInfo, at
+from trellis.demo import data
+from trellis.demo.calendar import pattern_dates
+from trellis.demo.context import TODAY, Ctx, MentorInfo, PartnerInfo, YearInfo, at
 from trellis.opportunities.models import Opportunity
 
 SUMMER_RATE = Decimal("8.50")

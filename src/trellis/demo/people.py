@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from trellis.core.demo import data
-from trellis.core.demo.context import Ctx, slug_word
+from trellis.demo import data
+from trellis.demo.context import Ctx, slug_word
 from trellis.students.models import GuardianLink, Student, StudentInterest
 
 GRADES = np.array([8, 9, 10, 11, 12])

@@ -482,7 +482,7 @@ def test_nothing_is_dated_after_the_demo_today_whatever_the_clock_says(demo):
 def test_a_failure_midway_leaves_no_district_and_stops_the_writer_thread(monkeypatch):
     import threading
 
-    from trellis.core.demo import rounds
+    from trellis.demo import rounds
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
@@ -498,8 +498,8 @@ def test_a_failure_midway_leaves_no_district_and_stops_the_writer_thread(monkeyp
 def test_the_writer_reports_a_constraint_violation_from_its_worker_thread():
     from django.db import IntegrityError, transaction
 
-    from trellis.core.demo.context import NOW
-    from trellis.core.demo.writer import Writer
+    from trellis.demo.context import NOW
+    from trellis.demo.writer import Writer
 
     with pytest.raises(IntegrityError), transaction.atomic(), Writer(now=NOW) as writer:
         table = writer.table(District, ["name", "slug", "state"])

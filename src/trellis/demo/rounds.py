@@ -12,10 +12,10 @@ import datetime as dt
 import heapq
 from collections import Counter
 
-from trellis.core.demo.activity import add_agreements, add_placement, add_sessions
-from trellis.core.demo.catalog import Opp
-from trellis.core.demo.context import TODAY, Ctx, at
-from trellis.core.demo.people import Students
+from trellis.demo.activity import add_agreements, add_placement, add_sessions
+from trellis.demo.catalog import Opp
+from trellis.demo.context import TODAY, Ctx, at
+from trellis.demo.people import Students
 from trellis.placements.matching_adapter import compose_key
 from trellis.placements.rounds import MatchRound, MatchRun, RoundRanking
 

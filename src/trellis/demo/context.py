@@ -14,8 +14,8 @@ import numpy as np
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 
 from trellis.accounts.models import Membership, User
-from trellis.core.demo.calendar import YearPlan
-from trellis.core.demo.writer import Writer
+from trellis.demo.calendar import YearPlan
+from trellis.demo.writer import Writer
 from trellis.districts.models import CalendarDay, District, School, SchoolYear, Term
 from trellis.hours.models import HourLog, PayPeriod, ProgramBudget, Session
 from trellis.opportunities.models import Opportunity

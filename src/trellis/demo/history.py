@@ -6,15 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from trellis.core.demo import data
-from trellis.core.demo.activity import (
+from trellis.demo import data
+from trellis.demo.activity import (
     ability,
     add_evaluation,
     add_logs,
     add_placement,
     add_reflection,
 )
-from trellis.core.demo.catalog import (
+from trellis.demo.catalog import (
     KIND,
     SUMMER_HOURS,
     SUMMER_RATE,
@@ -26,8 +26,8 @@ from trellis.core.demo.catalog import (
     seats_for,
     title_for,
 )
-from trellis.core.demo.context import Ctx, YearInfo, at
-from trellis.core.demo.people import Students, add_alumnus
+from trellis.demo.context import Ctx, YearInfo, at
+from trellis.demo.people import Students, add_alumnus
 from trellis.hours.models import PayPeriod, ProgramBudget
 from trellis.placements.models import Outcome
 
