@@ -62,6 +62,20 @@ class DistrictCalendar:
         self._years: list[tuple[dt.date, dt.date]] | None = None
         self.memo: dict = {}  # callers may cache derived values (e.g. an opportunity's shifts)
 
+    @classmethod
+    def from_days(cls, days, school_years, *, district=None, school=None) -> "DistrictCalendar":
+        """A calendar of marked days already in hand, which never queries: for a caller that
+        writes the calendar itself (the demo generator) and must plan with the same rules.
+
+        `days` are (date, day_type, label, early_release_time); `school_years` (start, end).
+        """
+        calendar = cls(district, school)
+        for date, day_type, label, early in days:
+            calendar._rows[date] = CalendarEntry(date, day_type, label, early, explicit=True)
+        calendar._loaded.append((dt.date.min, dt.date.max))
+        calendar._years = list(school_years)
+        return calendar
+
     def load(self, start: dt.date, end: dt.date) -> "DistrictCalendar":
         """Fetch the marked days of [start, end] in one query; later look-ups in it hit memory."""
         if start > end or self._covers(start, end):
