@@ -98,6 +98,20 @@ def snapshot():
                 "student__student_number", "opportunity__title", "status"
             )
         ),
+        "agreements": sorted(
+            (number, kind, tuple(signers))
+            for number, kind, signers in Agreement.objects.filter(
+                placement__district=district
+            ).values_list("placement__student__student_number", "kind", "required_signers")
+        ),
+        "sessions": Session.objects.filter(placement__district=district).count(),
+        "labour_flags": sorted(
+            (number, day.isoformat(), str(flags))
+            for number, day, flags in HourLog.objects.filter(placement__district=district)
+            .exclude(labour_flags=[])
+            .values_list("placement__student__student_number", "date", "labour_flags")
+        ),
+        "round_summaries": list(MatchRun.objects.values_list("summary", flat=True)),
     }
 
 

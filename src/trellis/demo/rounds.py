@@ -1,164 +1,121 @@
 """Two match rounds: spring Friday internships (published, with its run and proposed
 placements) and the summer paid internship (ranking open now).
 
-The published run is computed here by serial dictatorship over one priority order (CTE
-concentrators first, then a seeded lottery), which is what deferred acceptance gives when
-every opportunity ranks students the same way; its summary is tallied from that result.
+Both are what the round services would make of the same choices: the filters pick the round's
+opportunities and students (`select_opportunities`, `select_students`), students rank only
+what `set_rankings` accepts, and the published run is the matching engine's own result on the
+round's problem (`problem_from_rows`, `solve_problem`): the seeded lottery, priorities,
+summary and explanations the round pages read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import heapq
-from collections import Counter
 
-from trellis.demo.activity import add_agreements, add_placement, add_sessions
 from trellis.demo.catalog import Opp
 from trellis.demo.context import TODAY, Ctx, at
 from trellis.demo.people import Students
-from trellis.placements.matching_adapter import compose_key
+from trellis.demo.placing import add_placement, add_sessions
+from trellis.districts.models import District
+from trellis.opportunities.models import Opportunity
+from trellis.placements.matching_adapter import ineligibility, problem_from_rows, solve_problem
+from trellis.placements.round_services import (
+    clean_priority_rules,
+    select_opportunities,
+    select_students,
+)
 from trellis.placements.rounds import MatchRound, MatchRun, RoundRanking
-
-FRIDAY_BIT = 0b10000
-CRITERIA = ["cte_concentrator"]  # then the lottery, as placements.rounds applies it
+from trellis.students.models import Student
 
 
 def build_rounds(ctx: Ctx, st: Students, opps: list[Opp]) -> None:
-    _published_round(ctx, st, [o for o in opps if o.track == "friday"])
-    _open_round(ctx, st, [o for o in opps if o.track == "summer"])
+    # The round services choose from the rows written so far: send them to the database first.
+    ctx.writer.flush(Student, Opportunity)
+    ctx.writer.drain()
+    _published_round(ctx, st, opps)
+    _open_round(ctx, st, opps)
+
+
+def _members(ctx: Ctx, st: Students, opps: list[Opp], filters: dict):
+    """(opportunities, student indices) the round services select with these filters."""
+    district = District(pk=ctx.district_id)
+    opp_ids = set(
+        select_opportunities(district, filters["opportunities"]).values_list("id", flat=True)
+    )
+    index = {sid: i for i, sid in enumerate(st.ids)}
+    students = [
+        index[sid]
+        for sid in select_students(district, filters["students"])
+        .order_by("id")
+        .values_list("id", flat=True)
+    ]
+    return [o for o in opps if o.id in opp_ids], students
 
 
 def _rank_lists(
-    ctx: Ctx, st: Students, students: list[int], opps: list[Opp], *, low: int, high: int
+    ctx: Ctx,
+    st: Students,
+    candidates: list[int],
+    opps: list[Opp],
+    count: int,
+    *,
+    low: int,
+    high: int,
+    max_choices: int,
 ):
-    """Each student's ranked choices, mostly in their own interest clusters."""
+    """Ranked lists of the first `count` candidates who find something to rank, mostly in their
+    own interest clusters, and only what `set_rankings` accepts: opportunities of the round
+    the student is eligible for."""
     rng = ctx.rng
+    rows = {o.id: o.row(ctx) for o in opps}
     by_cluster: dict[str, list[Opp]] = {}
     for opp in opps:
         by_cluster.setdefault(opp.cluster, []).append(opp)
     lists = {}
-    for i in students:
-        want = min(len(opps), rng.randint(low, high))
+    for i in candidates:
+        if len(lists) >= count:
+            break
+        me = st.row(ctx, i)
+        want = min(len(opps), rng.randint(low, high), max_choices)
         own = [o for c in st.clusters[i] for o in by_cluster.get(c, ())]
         chosen: list[Opp] = []
-        for _ in range(want * 12):
-            if len(chosen) >= want:
-                break
+        for attempt in range(want * 12):
+            if len(chosen) >= want or (not chosen and attempt >= 2 * want):
+                break  # found enough, or nothing they may rank among the first they looked at
             opp = rng.choice(own) if own and rng.random() < 0.7 else rng.choice(opps)
-            if (
-                opp not in chosen
-                and st.age_on(i, opp.start) >= opp.min_age
-                and st.grade[i] >= opp.min_grade
-                # Students can only rank what fits their week and their way of getting there.
-                and opp.weekdays & st.availability[i] == opp.weekdays
-                and (opp.virtual or st.transport[i] != "none")
-                and not (opp.hazardous and st.age_on(i, opp.start) < 18)
-            ):
+            if opp not in chosen and not ineligibility(me, rows[opp.id]):
                 chosen.append(opp)
-        lists[i] = chosen
-    return lists
-
-
-def _deferred_acceptance(lists: dict[int, list[Opp]], key, seats: dict[int, int]):
-    """Student-proposing deferred acceptance; `key(i, opp)` is the priority, smaller is better.
-
-    Returns (assignment i → (opp, rank) or None, held opp id → [(key, i)]).
-    """
-    held: dict[int, list[tuple[int, int]]] = {o: [] for o in seats}
-    nxt = dict.fromkeys(lists, 0)
-    free = list(reversed(lists))
-    while free:
-        i = free.pop()
-        if nxt[i] >= len(lists[i]):
-            continue
-        opp = lists[i][nxt[i]]
-        nxt[i] += 1
-        heapq.heappush(held[opp.id], (-key(i, opp), i))  # max-heap on key: worst admitted on top
-        if len(held[opp.id]) > seats[opp.id]:
-            _, bumped = heapq.heappop(held[opp.id])
-            free.append(bumped)
-    assignment: dict[int, tuple[Opp, int] | None] = dict.fromkeys(lists)
-    for oid, entries in held.items():
-        for _, i in entries:
-            rank = next(r for r, o in enumerate(lists[i], start=1) if o.id == oid)
-            assignment[i] = (lists[i][rank - 1], rank)
-    return assignment, held
+        if chosen:
+            lists[i] = chosen
+    return dict(sorted(lists.items()))
 
 
 def _published_round(ctx: Ctx, st: Students, opps: list[Opp]) -> None:
-    """Spring Friday internships: CTE concentrators in the opportunity's cluster first, then a
-    seeded lottery; the run's summary and explanations have the shape the round pages read."""
+    """Spring Friday internships for every senior: CTE concentrators in the opportunity's
+    cluster first, then the lottery. Those free on Fridays who wanted one ranked."""
     rng = ctx.rng
     term = ctx.current.terms["spring"]
-    seats = {o.id: o.seats for o in opps}
-    candidates = [i for i in st.seniors if i != 0 and st.availability[i] & FRIDAY_BIT]
-    eligible = sorted(
-        rng.sample(candidates, min(len(candidates), round(sum(seats.values()) * 1.3)))
+    filters = {
+        "opportunities": {"term": term, "kinds": ["internship"]},
+        "students": {"grades": [12]},
+    }
+    opps, eligible = _members(ctx, st, opps, filters)
+    seats = sum(o.seats_left for o in opps)
+    others = [i for i in eligible if i != 0]  # the demo student has her fall internship
+    candidates = rng.sample(others, len(others))
+    lists = _rank_lists(ctx, st, candidates, opps, round(seats * 1.2), low=3, high=6, max_choices=6)
+
+    rules = clean_priority_rules(["cte_concentrator"])
+    match_round = MatchRound(lottery_seed=ctx.seed, priority_rules=rules)
+    problem = problem_from_rows(
+        match_round,
+        [st.row(ctx, i) for i in eligible],
+        [o.row(ctx) for o in opps],
+        {o.id: o.seats_left for o in opps},
+        {st.ids[i]: [o.id for o in chosen] for i, chosen in lists.items()},
     )
-    ranked = [i for i in eligible if rng.random() < 0.92]  # a few never submitted a list
-    lists = _rank_lists(ctx, st, ranked, opps, low=3, high=6)
-    draw = sorted(eligible, key=lambda _i: rng.random())
-    lottery = {i: n for n, i in enumerate(draw, start=1)}
-
-    def key(i: int, opp: Opp) -> int:
-        return compose_key([0 if st.cte_cluster[i] == opp.cluster else 1], CRITERIA, lottery[i])
-
-    assignment, held = _deferred_acceptance(lists, key, seats)
-    worst = {oid: -entries[0][0] for oid, entries in held.items() if entries}
-    explanations, placed, first, total_rank, blocking = {}, 0, 0, 0, 0
-    for i in eligible:
-        got = assignment.get(i)
-        chosen = lists.get(i, [])
-        got_rank = got[1] if got else len(chosen) + 1
-        why_not = []
-        for rank, opp in enumerate(chosen[: got_rank - 1], start=1):
-            mine = key(i, opp)
-            if len(held[opp.id]) < seats[opp.id] or worst[opp.id] > mine:
-                blocking += 1
-            why_not.append(
-                {
-                    "opportunity": opp.id,
-                    "rank": rank,
-                    "reason": "full",
-                    "rules": [],
-                    "cutoff": worst.get(opp.id),
-                    "priority": mine,
-                    "seats": seats[opp.id],
-                }
-            )
-        if got:
-            placed += 1
-            first += got[1] == 1
-            total_rank += got[1]
-        explanations[str(st.ids[i])] = {
-            "opportunity": got[0].id if got else None,
-            "rank": got[1] if got else None,
-            "why_not": why_not,
-        }
-    summary = {
-        "mode": "stable",
-        "students": len(eligible),
-        "ranked": len(ranked),
-        "not_ranked": len(eligible) - len(ranked),
-        "placed": placed,
-        "unplaced": len(eligible) - placed,
-        "first_choice": first,
-        "mean_rank": round(total_rank / placed, 2) if placed else None,
-        "total_rank": total_rank,
-        "blocking_pairs": blocking,
-        "seats": sum(seats.values()),
-        "opportunities": len(opps),
-        "ineligible_choices": 0,
-        "criteria": CRITERIA,
-        "lottery_seed": ctx.seed,
-        "lottery_size": len(lottery),
-        "by_school": _by_school(ctx, st, eligible, assignment),
-        "by_cluster": _by_cluster(ctx, opps, lists, assignment),
-        "elapsed_ms": 40 + len(eligible) // 50,
-    }
-    assignment_json = {
-        str(st.ids[i]): (assignment[i][0].id if assignment.get(i) else None) for i in eligible
-    }
+    out = solve_problem(problem, MatchRound.Mode.STABLE)
+    out["summary"]["elapsed_ms"] = 40 + len(eligible) // 50  # what a run of this size takes
 
     coordinator = ctx.coordinator_user
     round_id = ctx.t(MatchRound).next_id
@@ -169,11 +126,11 @@ def _published_round(ctx: Ctx, st: Students, opps: list[Opp]) -> None:
         "Spring 2027 senior Friday internships",
         term,
         "published",
-        {"grades": [12], "weekdays": ["Fri"], "term": "Spring 2027"},
+        filters,
         6,
         at(dt.date(2026, 10, 12), 8),
         at(dt.date(2026, 10, 30), 17),
-        CRITERIA,
+        rules,
         ctx.seed,
         run_id,
         published,
@@ -183,25 +140,28 @@ def _published_round(ctx: Ctx, st: Students, opps: list[Opp]) -> None:
     ran = at(dt.date(2026, 11, 13), 14)
     ctx.t(MatchRun).add(
         round_id,
-        "stable",
+        MatchRound.Mode.STABLE,
         "done",
         100,
-        summary,
-        assignment_json,
-        explanations,
+        out["summary"],
+        out["assignment"],
+        out["explanations"],
         "",
+        problem.fingerprint,
         coordinator,
         ran,
         ran + dt.timedelta(seconds=3),
     )
     _round_members(ctx, st, round_id, opps, eligible, lists)
-    skip = ctx.current.plan.no_school
-    for i in eligible:
-        if not assignment.get(i):
+    # publish_match_run: a proposed placement per assigned student; some confirmed since.
+    index = {sid: i for i, sid in enumerate(st.ids)}
+    by_id = {o.id: o for o in opps}
+    for sid, oid in out["assignment"].items():
+        if oid is None:
             continue
-        opp = assignment[i][0]
+        i, opp = index[int(sid)], by_id[oid]
         confirmed = rng.random() < 0.4
-        placement = add_placement(
+        placed = add_placement(
             ctx,
             st,
             i,
@@ -209,59 +169,10 @@ def _published_round(ctx: Ctx, st: Students, opps: list[Opp]) -> None:
             "confirmed" if confirmed else "proposed",
             created=published,
             match_round=round_id,
+            signed_share=0.7,
         )
         if confirmed:
-            add_agreements(
-                ctx,
-                st,
-                i,
-                placement,
-                opp,
-                signed_share=0.7,
-                created=published + dt.timedelta(days=1),
-            )
-            add_sessions(ctx, placement, opp, opp.session_dates(skip))
-
-
-def _by_school(ctx: Ctx, st: Students, eligible: list[int], assignment) -> list[dict]:
-    students, placed = Counter(), Counter()
-    for i in eligible:
-        name = ctx.schools[st.school[i]].name
-        students[name] += 1
-        placed[name] += assignment.get(i) is not None
-    return [
-        {
-            "name": n,
-            "students": students[n],
-            "placed": placed[n],
-            "unplaced": students[n] - placed[n],
-        }
-        for n in sorted(students)
-    ]
-
-
-def _by_cluster(ctx: Ctx, opps: list[Opp], lists, assignment) -> list[dict]:
-    names = {o.cluster: ctx.cluster_name[o.cluster] for o in opps}
-    seats, filled, wanted, unplaced = Counter(), Counter(), Counter(), Counter()
-    for o in opps:
-        seats[o.cluster] += o.seats
-    for got in assignment.values():
-        if got:
-            filled[got[0].cluster] += 1
-    for i, chosen in lists.items():
-        if chosen:
-            wanted[chosen[0].cluster] += 1
-            unplaced[chosen[0].cluster] += assignment.get(i) is None
-    return [
-        {
-            "name": names[c],
-            "seats": seats[c],
-            "filled": filled[c],
-            "first_choice_students": wanted[c],
-            "unplaced": unplaced[c],
-        }
-        for c in sorted(names, key=names.get)
-    ]
+            add_sessions(ctx, st, placed)
 
 
 def _round_members(
@@ -277,27 +188,26 @@ def _round_members(
 
 
 def _open_round(ctx: Ctx, st: Students, opps: list[Opp]) -> None:
-    """Summer 2027: eligible students are ranking now; the demo student has not ranked yet."""
+    """Summer 2027 for grades 10–12: students are ranking now; the demo student has not yet.
+    Students too young on the start date are in the round, and told why they cannot rank."""
     rng = ctx.rng
     term = ctx.current.terms["summer"]
-    start = min(o.start for o in opps)
-    seats = sum(o.seats for o in opps)
-    candidates = [
-        i for i in range(1, st.n_current) if st.grade[i] >= 10 and st.age_on(i, start) >= 16
-    ]
-    eligible = [0] + sorted(rng.sample(candidates, min(len(candidates), round(seats * 2.5))))
-    rankers = [i for i in eligible[1:] if rng.random() < 0.45]
-    lists = _rank_lists(ctx, st, rankers, opps, low=1, high=5)
+    filters = {"opportunities": {"term": term}, "students": {"grades": [10, 11, 12]}}
+    opps, eligible = _members(ctx, st, opps, filters)
+    seats = sum(o.seats_left for o in opps)
+    others = [i for i in eligible if i != 0]
+    candidates = rng.sample(others, len(others))
+    lists = _rank_lists(ctx, st, candidates, opps, round(seats * 1.1), low=1, high=5, max_choices=5)
     round_id = ctx.t(MatchRound).add(
         ctx.district_id,
         "Summer 2027 paid internship",
         term,
         "ranking",
-        {"grades": [10, 11, 12], "min_age_on_start": 16, "term": "Summer 2027"},
+        filters,
         5,
         at(TODAY - dt.timedelta(days=6), 8),
         at(dt.date(2026, 12, 11), 17),
-        ["grade"],
+        clean_priority_rules(["grade"]),
         ctx.seed + 1,
         None,
         None,
