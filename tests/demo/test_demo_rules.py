@@ -36,7 +36,9 @@ from trellis.placements.agreements import (
     required_signers,
     signers_for,
 )
-from trellis.placements.models import Application, Evaluation, Placement, Signature
+from trellis.placements.evaluation_services import evaluation_refusal
+from trellis.placements.lifecycle_permissions import can_manage_placement
+from trellis.placements.models import Application, Concern, Evaluation, Placement, Signature
 from trellis.placements.round_services import select_opportunities, select_students
 from trellis.placements.rounds import MatchRound
 from trellis.placements.services import eligibility_problems, with_seats_left
@@ -323,3 +325,17 @@ def test_nothing_was_written_after_a_withdrawal_or_outside_the_lifecycle(placeme
         assert present == sorted(present)
         if p.withdrawn_at and p.confirmed_at:
             assert p.confirmed_at < p.withdrawn_at
+
+
+def test_evaluations_and_concerns_are_ones_the_services_would_accept(district, db):
+    evaluations = Evaluation.objects.filter(placement__district=district).select_related(
+        "placement"
+    )
+    assert evaluations.exists()
+    for e in evaluations:
+        assert evaluation_refusal(e.placement, e.kind) is None
+        assert e.mentor_id == e.placement.mentor_id
+    concerns = Concern.objects.filter(placement__district=district, resolved_by__isnull=False)
+    assert concerns.exists()
+    for c in concerns.select_related("placement__student__school", "resolved_by"):
+        assert can_manage_placement(c.resolved_by, c.placement)

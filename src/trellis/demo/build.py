@@ -31,12 +31,20 @@ from trellis.demo.people import build_students
 from trellis.demo.writer import Writer
 from trellis.districts.calendar import DistrictCalendar
 from trellis.districts.models import CalendarDay, DayType, District, School, SchoolYear, Term
+from trellis.hours import labour
 from trellis.hours.models import HourLog
 from trellis.hours.totals import recount_district
 from trellis.opportunities.models import CareerCluster, SubCluster
 from trellis.partners.models import Mentor, Partner, Worksite
 from trellis.placements.models import RubricCriterion
 
+# The youngest age the federal table lets do hazardous work at all (with a student-learner
+# agreement): outside partners ask that much for their hazardous roles.
+HAZARDOUS_MIN_AGE = min(
+    band.min_age
+    for band in labour.FEDERAL_RULES
+    if band.allowed and band.hazardous != labour.Hazardous.FORBIDDEN
+)
 DISTRICT_SLUG = "maple-valley"
 DISTRICT_NAME = "Maple Valley Public Schools"
 DEMO_PASSWORD = "trellis-demo"  # noqa: S105 - published on purpose: it only unlocks demo data
@@ -377,7 +385,7 @@ def _partners(ctx: Ctx) -> None:
                 t,
                 cluster,
                 s,
-                16 if t in data.HAZARDOUS_TITLES else 14,
+                HAZARDOUS_MIN_AGE if t in data.HAZARDOUS_TITLES else labour.MINIMUM_WORKING_AGE,
                 data.HAZARDOUS_TITLES.get(t, ""),
             )
             for s, t in data.ROLES[cluster]
