@@ -3,7 +3,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from trellis.core import health, metrics
+
 urlpatterns = [
+    # Operations: probes and the Prometheus scrape (public URLs; metrics need a bearer token).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("", include("trellis.core.urls")),
     path("accounts/", include("trellis.accounts.urls")),
     path("admin/", admin.site.urls),
