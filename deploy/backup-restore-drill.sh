@@ -34,8 +34,8 @@ COUNT_SQL="SELECT format('%s|%s', c.relname,
  ORDER BY c.relname;"
 
 cleanup() {
-  if [[ -n "${SNAPSHOT_PID:-}" ]]; then
-    kill "${SNAPSHOT_PID}" 2>/dev/null || true
+  if [[ -n "${holder_pid:-}" ]]; then
+    kill "${holder_pid}" 2>/dev/null || true
   fi
   if [[ "${KEEP_SCRATCH:-0}" != "1" ]]; then
     dropdb --if-exists "${SCRATCH}" 2>/dev/null || true
@@ -52,7 +52,7 @@ say "drill of database ${SOURCE} (server $(psql -X -At -d "${SOURCE}" -c 'SHOW s
 # Hold a repeatable-read transaction open and export its snapshot: pg_dump and the source counts
 # both read exactly that state.
 coproc SNAPSHOT { psql -X -q -At -v ON_ERROR_STOP=1 -d "${SOURCE}"; }
-SNAPSHOT_PID="${SNAPSHOT_PID:-$!}"
+holder_pid="${SNAPSHOT_PID}"
 echo "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT pg_export_snapshot();" >&"${SNAPSHOT[1]}"
 read -r -t 30 snapshot <&"${SNAPSHOT[0]}" || fail "could not export a snapshot"
 echo "${COUNT_SQL} SELECT '__end__';" >&"${SNAPSHOT[1]}"
@@ -68,8 +68,8 @@ pg_dump -Fc --snapshot="${snapshot}" -d "${SOURCE}" -f "${DUMP}"
 say "backup: ${DUMP} ($(du -h "${DUMP}" | cut -f1), $(took "${start}")), sha256 $(sha256sum "${DUMP}" | cut -c1-16)..."
 echo "COMMIT;" >&"${SNAPSHOT[1]}"
 exec {SNAPSHOT[1]}>&-
-wait "${SNAPSHOT_PID}" 2>/dev/null || true
-SNAPSHOT_PID=""
+wait "${holder_pid}" 2>/dev/null || true
+holder_pid=""
 
 pg_restore --list "${DUMP}" >/dev/null || fail "the backup file is not readable by pg_restore"
 start="$(now)"

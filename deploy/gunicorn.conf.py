@@ -14,6 +14,11 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The same .env the Django settings read (values already in the environment win).
+if (ROOT / ".env").is_file():
+    import environ
+
+    environ.Env.read_env(ROOT / ".env", overwrite=False)
 
 
 def _int(name: str, default: int) -> int:

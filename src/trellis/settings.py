@@ -247,7 +247,8 @@ LOGGING = {
     "loggers": {
         # The access line: on by default in JSON (production); the demo's runserver has its own.
         "trellis.request": {
-            "level": env("REQUEST_LOG_LEVEL", default="INFO" if LOG_FORMAT == "json" else "WARNING"),
+            "level": env("REQUEST_LOG_LEVEL", default="").upper()
+            or ("INFO" if LOG_FORMAT == "json" else "WARNING"),
         },
     },
 }

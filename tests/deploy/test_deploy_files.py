@@ -159,3 +159,24 @@ def test_the_task_worker_will_not_open_a_metrics_port_without_a_token():
 
     with pytest.raises(CommandError, match="METRICS_TOKEN"):
         call_command("run_task_worker", "--batch", "--no-startup-delay", "--metrics-port", "9", "--no-reload")
+
+
+def names_read():
+    """Every environment variable the settings, the gunicorn config, compose and the drill read."""
+    settings_py = (ROOT / "src" / "trellis" / "settings.py").read_text()
+    gunicorn_py = (ROOT / "deploy" / "gunicorn.conf.py").read_text()
+    compose = (ROOT / "compose.yaml").read_text()
+    drill = (ROOT / "deploy" / "backup-restore-drill.sh").read_text()
+    names = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"', settings_py))
+    names |= set(re.findall(r'os\.environ\.get\("([A-Z][A-Z0-9_]+)"', settings_py + gunicorn_py))
+    names |= set(re.findall(r'_int\("([A-Z][A-Z0-9_]+)"', gunicorn_py))
+    names |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]+)", compose))
+    names |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]+):-", drill))  # the drill's own, with defaults
+    return names - {"PGDATABASE", "PGHOST", "PGPORT", "PGUSER", "PGPASSWORD"}  # libpq's own
+
+
+def test_env_example_lists_every_variable_read():
+    listed = set(re.findall(r"^([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    read = names_read()
+    assert {"SECRET_KEY", "CACHE_URL", "METRICS_TOKEN", "GUNICORN_WORKERS", "POSTGRES_PASSWORD"} <= read
+    assert read - listed == set()
