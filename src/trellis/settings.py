@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "trellis.placements",
     "trellis.hours",
     "trellis.insights",
+    "trellis.portals",
 ]
 
 MIDDLEWARE = [

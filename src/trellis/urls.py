@@ -8,7 +8,7 @@ urlpatterns = [
     path("accounts/", include("trellis.accounts.urls")),
     path("admin/", admin.site.urls),
     path("students/", include("trellis.students.urls")),
-    path("me/", include("trellis.students.portal_urls")),
+    path("me/", include("trellis.portals.student.urls")),
     path("partners/", include("trellis.partners.urls")),
     path("partner/", include("trellis.partners.portal_urls")),
     path("mentor/", include("trellis.partners.mentor_urls")),

@@ -39,7 +39,7 @@ def _nav_items(request, roles, *, staff: bool):
             items.append(("My interns", reverse("mentor:home")))
             items.append(("Hours to approve", reverse("hours:approvals")))
         if Role.STUDENT in roles:
-            # The student portal (students/portal_urls.py): browse, placements, record.
+            # The student portal (portals/student/urls.py): browse, placements, record.
             items.append(("My learning", reverse("portal:home")))
             items.append(("Opportunities", reverse("portal:browse")))
             items.append(("My placements", reverse("portal:placements")))

@@ -29,9 +29,8 @@ from trellis.opportunities import search
 from trellis.placements import application_services
 from trellis.placements.models import Agreement, Application, Placement, SignerRole
 from trellis.placements.rounds import MatchRound
-from trellis.students import record as records
-from trellis.students import services
-from trellis.students.forms import (
+from trellis.portals.student import record as records
+from trellis.portals.student.forms import (
     ApplicationForm,
     BrowseFilterForm,
     InterestAddForm,
@@ -39,6 +38,7 @@ from trellis.students.forms import (
     ProfileForm,
     ReflectionForm,
 )
+from trellis.students import services
 from trellis.students.selectors import get_student_for_user, own_student, sees_full_record
 
 UPCOMING_ON_HOME = 5
@@ -143,7 +143,7 @@ def home(request, student):
         "to_sign": _agreements_to_sign(student),
         "rounds": rounds,
     }
-    return render(request, "students/portal/home.html", context)
+    return render(request, "portals/student/home.html", context)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -173,7 +173,7 @@ def profile(request, student):
     interests = student.interests.select_related("cluster", "subcluster").order_by("rank")
     return render(
         request,
-        "students/portal/profile.html",
+        "portals/student/profile.html",
         {"student": student, "form": form, "interests": interests},
     )
 
@@ -250,7 +250,7 @@ def interests(request, student):
         "focus_rank": int(focus.rsplit("-", 1)[1]) if focus.startswith("interest-rank-") else None,
         "max_interests": services.MAX_INTERESTS,
     }
-    template = "students/portal/interests.html"
+    template = "portals/student/interests.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#interest-section"
     return render(request, template, context)
@@ -269,7 +269,7 @@ def browse(request, student):
         student, page_obj.object_list, today=district_today(student.district)
     )
     context = {"student": student, "form": form, "page_obj": page_obj}
-    return render_list(request, "students/portal/browse.html", context)
+    return render_list(request, "portals/student/browse.html", context)
 
 
 @student_only
@@ -304,7 +304,7 @@ def opportunity(request, student, pk):
         "form": form,
         "application": application,
     }
-    return render(request, "students/portal/opportunity.html", context)
+    return render(request, "portals/student/opportunity.html", context)
 
 
 def _my_applications(request, student):
@@ -321,7 +321,7 @@ def _my_applications(request, student):
 def applications(request, student):
     page_obj = _my_applications(request, student)
     context = {"student": student, "page_obj": page_obj, "focus": ""}
-    return render(request, "students/portal/applications.html", context)
+    return render(request, "portals/student/applications.html", context)
 
 
 @student_only
@@ -341,7 +341,7 @@ def withdraw_application(request, student, pk):
     if request.htmx:
         page_obj = _my_applications(request, student)
         context = {"student": student, "page_obj": page_obj, "focus": "applications-heading"}
-        return render(request, "students/portal/applications.html#application-list", context)
+        return render(request, "portals/student/applications.html#application-list", context)
     return redirect("portal:applications")
 
 
@@ -363,7 +363,7 @@ def placements(request, student):
     for placement in page_obj:
         placement.to_sign = _to_sign(placement.agreements.all())
     return render(
-        request, "students/portal/placements.html", {"student": student, "page_obj": page_obj}
+        request, "portals/student/placements.html", {"student": student, "page_obj": page_obj}
     )
 
 
@@ -389,7 +389,7 @@ def placement(request, student, pk):
         "can_reflect": found.status in application_services.REFLECTION_STATUSES,
         "can_log": found.status == Placement.Status.ACTIVE,
     }
-    return render(request, "students/portal/placement.html", context)
+    return render(request, "portals/student/placement.html", context)
 
 
 @student_only
@@ -417,7 +417,7 @@ def reflect(request, student, pk):
             return redirect(reverse("portal:placement", args=[found.pk]) + "#reflections")
     return render(
         request,
-        "students/portal/reflect.html",
+        "portals/student/reflect.html",
         {"student": student, "placement": found, "form": form},
     )
 
@@ -450,7 +450,7 @@ def schedule(request, student):
         "new_url": new_url,
         "webcal_url": "webcal://" + new_url.split("://", 1)[1] if new_url else None,
     }
-    return render(request, "students/portal/schedule.html", context)
+    return render(request, "portals/student/schedule.html", context)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -479,7 +479,7 @@ def _record_page(request, student):
     )
     return render(
         request,
-        "students/portal/record.html",
+        "portals/student/record.html",
         {"student": student, "record": record, "own": own, "pdf_url": pdf_url},
     )
 

@@ -3,7 +3,7 @@
 import pytest
 
 from tests import factories as f
-from tests.students.portal_support import PORTAL_PAGES, htmx, url
+from tests.portals.student.support import PORTAL_PAGES, htmx, url
 from trellis.placements.models import Application, Reflection
 
 OTHERS = ["partner_admin_p", "mentor_p", "guardian_a", "coordinator_a", "district_admin"]

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from tests import factories as f
-from tests.students.portal_support import htmx, url
+from tests.portals.student.support import htmx, url
 from trellis.opportunities.models import Opportunity, OpportunityKind
 from trellis.opportunities.search import BrowseFilters, browse
 from trellis.partners.models import PartnerKind

@@ -8,10 +8,16 @@ from decimal import Decimal
 import pytest
 
 from tests import factories as f
-from tests.students.portal_support import url
+from tests.portals.student.support import url
 from trellis.core.models import AuditEvent
 from trellis.placements.models import Outcome, Placement, RubricCriterion
-from trellis.students.record import build_record, latin1, pdf_filename, render_pdf, unicode_font
+from trellis.portals.student.record import (
+    build_record,
+    latin1,
+    pdf_filename,
+    render_pdf,
+    unicode_font,
+)
 
 CRITERIA = [
     ("attendance", "Attendance", {"4": "Always on time"}),

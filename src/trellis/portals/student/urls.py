@@ -1,8 +1,8 @@
-"""The student portal (namespace "portal"), included under /me/."""
+"""The student portal under /me/; its namespace "portal" is the one it had in students."""
 
 from django.urls import path
 
-from trellis.students import portal_views as views
+from trellis.portals.student import views
 
 app_name = "portal"
 urlpatterns = [

@@ -7,7 +7,7 @@ import pytest
 
 from tests import factories as f
 from tests.placements.lifecycle_support import confirmed_placement
-from tests.students.portal_support import htmx, url
+from tests.portals.student.support import htmx, url
 from trellis.core.models import AuditEvent
 from trellis.hours.models import CalendarFeed
 from trellis.opportunities.models import CareerCluster
