@@ -3,8 +3,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from trellis.core import urls as core_urls
+from trellis.portals import urls as portal_urls
+
 urlpatterns = [
-    path("", include("trellis.core.urls")),
+    # The home page lives in portals but keeps its name "core:home" beside core's own routes.
+    path("", include((portal_urls.home_patterns + core_urls.urlpatterns, core_urls.app_name))),
     path("accounts/", include("trellis.accounts.urls")),
     path("admin/", admin.site.urls),
     path("students/", include("trellis.students.urls")),

@@ -1,9 +1,11 @@
-"""What the home page shows each role; every section is a fixed number of aggregate queries."""
+"""The role-aware home page at /: a section per role, each a fixed number of aggregate queries."""
 
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
+from django.shortcuts import render
 from django.urls import reverse
 
 from trellis.accounts.models import STAFF_ROLES, Role
@@ -142,3 +144,9 @@ def home_sections(user) -> dict:
     if Role.GUARDIAN in roles:
         sections["guardian"] = guardian_section(user)
     return sections
+
+
+@login_required
+def home(request):
+    """One page per person: a section for each of their roles, or a note that access is pending."""
+    return render(request, "portals/home.html", {"sections": home_sections(request.user)})
