@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "trellis.placements",
     "trellis.hours",
     "trellis.insights",
+    "trellis.portals",
 ]
 
 MIDDLEWARE = [
@@ -86,7 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "trellis.core.context_processors.navigation",
+                "trellis.portals.context_processors.navigation",
             ],
         },
     },
