@@ -3,10 +3,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from trellis.core import health, metrics
 from trellis.core import urls as core_urls
 from trellis.portals import urls as portal_urls
 
 urlpatterns = [
+    # Operations: probes and the Prometheus scrape (public URLs; metrics need a bearer token).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     # The home page lives in portals but keeps its name "core:home" beside core's own routes.
     path("", include((portal_urls.home_patterns + core_urls.urlpatterns, core_urls.app_name))),
     path("accounts/", include("trellis.accounts.urls")),
