@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "trellis.hours",
     "trellis.insights",
     "trellis.portals",
+    "trellis.demo",
 ]
 
 MIDDLEWARE = [

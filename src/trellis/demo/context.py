@@ -14,11 +14,12 @@ import numpy as np
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 
 from trellis.accounts.models import Membership, User
-from trellis.core.demo.calendar import YearPlan
-from trellis.core.demo.writer import Writer
+from trellis.demo.calendar import YearPlan
+from trellis.demo.writer import Writer
+from trellis.districts.calendar import DistrictCalendar
 from trellis.districts.models import CalendarDay, District, School, SchoolYear, Term
 from trellis.hours.models import HourLog, PayPeriod, ProgramBudget, Session
-from trellis.opportunities.models import Opportunity
+from trellis.opportunities.models import CareerCluster, Opportunity
 from trellis.partners.models import Mentor, Partner, Worksite
 from trellis.placements.models import (
     Agreement,
@@ -292,6 +293,7 @@ FIELDS = {
         "assignment",
         "explanations",
         "error",
+        "input_fingerprint",
         "requested_by_id",
         "created_at",
         "finished_at",
@@ -334,7 +336,7 @@ class SchoolInfo:
     lat: float
     lon: float
     coordinator_user: int = 0
-    demo_mentor_concern: bool = False  # the demo mentor has one resolved concern to read
+    model: School | None = None  # unsaved, for the domain's rules (names in agreement texts)
 
 
 @dataclass(slots=True)
@@ -350,6 +352,7 @@ class MentorInfo:
     id: int
     user_id: int
     name: str
+    model: Mentor | None = None  # unsaved, with its user: what the domain's rules read
 
 
 @dataclass(slots=True)
@@ -368,6 +371,9 @@ class PartnerInfo:
         default_factory=list
     )  # (title, cluster, sub, min_age, hazardous orders)
     weight: float = 1.0
+    # Unsaved instances of the rows written, for the domain's rules: distance, agreement texts.
+    model: Partner | None = None
+    worksites: dict[int, Worksite] = field(default_factory=dict)
 
     @property
     def is_department(self) -> bool:
@@ -394,11 +400,16 @@ class Ctx:
     sub_id: dict[tuple[str, str], int] = field(default_factory=dict)
     subs_of: dict[str, list[int]] = field(default_factory=dict)
     partners: list[PartnerInfo] = field(default_factory=list)
+    # The calendar written, as the hours app reads it: sessions and labour rules use it.
+    calendar: DistrictCalendar | None = None
+    district_model: District | None = None
+    cluster_model: dict[str, CareerCluster] = field(default_factory=dict)
+    flag_candidates: list = field(default_factory=list)  # hour logs to check for labour flags
     demo: dict[str, int] = field(default_factory=dict)  # demo username → user id
     coordinator_user: int = 0
     demo_mentor_concern: bool = False  # the demo mentor has one resolved concern to read
     username_serial: int = 0
-    user_names: dict[int, str] = field(default_factory=dict)
+    users: dict[int, User] = field(default_factory=dict)  # unsaved: names as the domain reads them
 
     def t(self, model):
         return self.tables[model]
@@ -436,7 +447,9 @@ class Ctx:
         )
         if password == self.password_hash:
             self.demo[username] = user_id
-        self.user_names[user_id] = f"{first} {last}"
+        self.users[user_id] = User(
+            id=user_id, username=username, first_name=first, last_name=last, email=email
+        )
         return user_id
 
     def add_membership(

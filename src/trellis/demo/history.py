@@ -1,23 +1,19 @@
 """Five past school years: closed opportunities, completed placements with approved hours,
-evaluations, reflections and outcomes, and the summer paid internship growing 13 → 72."""
+evaluations, reflections and outcomes, and the summer paid internship growing 13 → 72.
+
+Past placements were made by coordinators (no applications), so each student is one a
+coordinator may place (`placing.can_place`). Their documents are not kept: only this year's
+placements carry agreements and signatures, which keeps a large district's seed small.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-from trellis.core.demo import data
-from trellis.core.demo.activity import (
-    ability,
-    add_evaluation,
-    add_logs,
-    add_placement,
-    add_reflection,
-)
-from trellis.core.demo.catalog import (
+from trellis.demo import data
+from trellis.demo.catalog import (
     KIND,
-    SUMMER_HOURS,
-    SUMMER_RATE,
     Opp,
     add_opportunity,
     choose_host,
@@ -26,9 +22,21 @@ from trellis.core.demo.catalog import (
     seats_for,
     title_for,
 )
-from trellis.core.demo.context import Ctx, YearInfo, at
-from trellis.core.demo.people import Students, add_alumnus
+from trellis.demo.context import Ctx, YearInfo, at
+from trellis.demo.people import Students, add_alumnus
+from trellis.demo.placing import (
+    Placed,
+    ability,
+    add_evaluation,
+    add_logs,
+    add_placement,
+    add_reflection,
+    can_place,
+    clashes,
+    reflect_before_leaving,
+)
 from trellis.hours.models import PayPeriod, ProgramBudget
+from trellis.hours.pay import money
 from trellis.placements.models import Outcome
 
 # Completed placements in the district-funded summer internship, 2021–22 … 2025–26.
@@ -48,10 +56,17 @@ def build_history(ctx: Ctx, st: Students) -> list[Opp]:
 
 
 def _opportunities(
-    ctx: Ctx, year: YearInfo, track: str, placements: int, *, department_share: float
-) -> list[Opp]:
-    """Closed opportunities whose seats add up to `placements`."""
-    opps = []
+    ctx: Ctx,
+    year: YearInfo,
+    track: str,
+    placements: int,
+    *,
+    department_share: float,
+    leavers: float = 0.0,
+) -> list[tuple[Opp, bool]]:
+    """Closed opportunities whose seats hold `placements` students who stayed, each with
+    whether one more student took a seat and left (a share `leavers` of them)."""
+    out = []
     left = placements
     while left > 0:
         if ctx.rng.random() < department_share:
@@ -59,63 +74,69 @@ def _opportunities(
         else:
             host = choose_host(ctx, track)
         role = pick_role(ctx, host)
-        seats = min(seats_for(ctx, track), left)
+        stayed = min(seats_for(ctx, track), left)
+        leaver = leavers > 0 and ctx.rng.random() < leavers
         term, start, end, weekdays, times = schedule(ctx, track, year)
-        opps.append(
-            add_opportunity(
-                ctx,
-                partner=host,
-                role=role,
-                kind=KIND[track],
-                track=track,
-                year=year,
-                term=term,
-                start=start,
-                end=end,
-                weekdays=weekdays,
-                times=times,
-                seats=seats,
-                status="closed",
-                min_grade=12 if track == "friday" else 10,
-                title=title_for(track, role[0]),
-            )
+        opp = add_opportunity(
+            ctx,
+            partner=host,
+            role=role,
+            kind=KIND[track],
+            track=track,
+            year=year,
+            term=term,
+            start=start,
+            end=end,
+            weekdays=weekdays,
+            times=times,
+            seats=stayed + leaver,
+            status="closed",
+            min_grade=12 if track == "friday" else 10,
+            title=title_for(track, role[0]),
         )
-        left -= seats
-    return opps
+        out.append((opp, leaver))
+        left -= stayed
+    return out
 
 
-def _graduate(ctx: Ctx, st: Students, class_year: int, cluster: str, used: set, opp: Opp) -> int:
-    """A student of the given class: now an alumnus (or, for the class of 2027, a current senior)."""
+def _graduate(ctx: Ctx, st: Students, class_year: int, cluster: str, opp: Opp, day) -> int:
+    """A student of the given class whom a coordinator may place: now an alumnus (or, for the
+    class of 2027, a current senior)."""
     rng = ctx.rng
+
+    def fits(i: int) -> bool:
+        return not clashes(ctx, st, i, opp) and can_place(ctx, st, i, opp, day)
+
     if class_year > ctx.current.plan.start_year:
         for _ in range(50):
             i = rng.choice(st.seniors)
-            if i != 0 and (i, opp.id) not in used:
+            if i != 0 and fits(i):
                 return i
     earlier = st.alumni_by_class.get(class_year)
     if earlier and rng.random() < 0.25:
         i = rng.choice(earlier)
-        if (i, opp.id) not in used:
+        if fits(i):
             return i
-    return add_alumnus(ctx, st, class_year, cluster)
+    for _ in range(20):
+        i = add_alumnus(ctx, st, class_year, cluster)
+        if fits(i):
+            return i
+    raise RuntimeError(f"Demo generator: nobody of the class of {class_year} fits {opp.title!r}.")
 
 
 def _school_year(ctx: Ctx, st: Students, year: YearInfo, count: int) -> None:
     rng = ctx.rng
     class_year = year.plan.graduation_year
-    skip = year.plan.no_school
-    used: set = set()
     for track, share in SCHOOL_YEAR_MIX:
-        for opp in _opportunities(ctx, year, track, round(count * share), department_share=0.25):
-            dates = opp.session_dates(skip)
+        for opp, _ in _opportunities(ctx, year, track, round(count * share), department_share=0.25):
+            days = opp.work_days(ctx)
             for _ in range(opp.seats):
-                i = _graduate(ctx, st, class_year, opp.cluster, used, opp)
-                used.add((i, opp.id))
                 created = at(opp.start - dt.timedelta(days=rng.randrange(20, 40)), 14)
+                i = _graduate(ctx, st, class_year, opp.cluster, opp, created.date())
                 if track != "shadow" and rng.random() < 0.1:
                     withdrawal = rng.choice(data.WITHDRAWALS)
-                    withdrawn_on = dates[len(dates) // 3] if dates else opp.start
-                    placement = add_placement(
+                    withdrawn_on = days[len(days) // 3] if days else opp.start
+                    placed = add_placement(
                         ctx,
                         st,
                         i,
@@ -125,79 +146,67 @@ def _school_year(ctx: Ctx, st: Students, year: YearInfo, count: int) -> None:
                         withdrawal=withdrawal,
                         withdrawn_on=withdrawn_on,
                     )
-                    add_logs(
-                        ctx, placement, opp, [d for d in dates if d <= withdrawn_on], settled=True
-                    )
+                    add_logs(ctx, st, placed, settled=True)
                     if withdrawal[1] == "not_a_fit":
-                        add_reflection(ctx, placement, opp, withdrawn_on, fit="not_for_me")
+                        reflect_before_leaving(ctx, placed, withdrawn_on)
                     continue
-                placement = add_placement(ctx, st, i, opp, "completed", created=created)
+                placed = add_placement(ctx, st, i, opp, "completed", created=created)
                 add_logs(
-                    ctx,
-                    placement,
-                    opp,
-                    dates,
-                    attendance=1.0 if track == "shadow" else 0.9,
-                    settled=True,
+                    ctx, st, placed, attendance=1.0 if track == "shadow" else 0.9, settled=True
                 )
-                _finish(ctx, st, i, placement, opp, dates)
+                _finish(ctx, st, placed, days)
 
 
 def _summer(ctx: Ctx, st: Students, year: YearInfo, count: int) -> list[Opp]:
     """The 100-hour paid summer internship: every intern completes ~100 approved hours."""
     rng = ctx.rng
     graduating = year.plan.graduation_year
-    july4 = dt.date(graduating, 7, 4)
-    observed = july4 + dt.timedelta(days={5: -1, 6: 1}.get(july4.weekday(), 0))
-    skip = {july4, observed}
-    opps = _opportunities(ctx, year, "summer", count, department_share=0.5)
-    used: set = set()
-    for opp in opps:
-        dates = opp.session_dates(skip)
-        for _ in range(opp.seats):
+    opps = _opportunities(ctx, year, "summer", count, department_share=0.5, leavers=0.3)
+    for opp, leaver in opps:
+        days = opp.work_days(ctx)
+        created = at(opp.start - dt.timedelta(days=45), 11)
+        for _ in range(opp.seats - leaver):
             rising = rng.random() < 0.6  # most are rising seniors; the rest just graduated
-            i = _graduate(ctx, st, graduating + 1 if rising else graduating, opp.cluster, used, opp)
-            used.add((i, opp.id))
-            placement = add_placement(
-                ctx, st, i, opp, "completed", created=at(opp.start - dt.timedelta(days=45), 11)
-            )
-            target = round(rng.uniform(96, 104) * 2) / 2
-            add_logs(ctx, placement, opp, dates, attendance=0.9, target=target, settled=True)
-            _finish(ctx, st, i, placement, opp, dates)
-        if rng.random() < 0.3:  # someone who started and left; their seat stayed empty
-            i = _graduate(ctx, st, graduating + 1, opp.cluster, used, opp)
-            used.add((i, opp.id))
-            withdrawn_on = dates[min(5, len(dates) - 1)]
-            placement = add_placement(
+            class_year = graduating + 1 if rising else graduating
+            i = _graduate(ctx, st, class_year, opp.cluster, opp, created.date())
+            placed = add_placement(ctx, st, i, opp, "completed", created=created)
+            target = Decimal(round(rng.uniform(96, 104) * 2)) / 2
+            add_logs(ctx, st, placed, attendance=0.9, target=target, settled=True)
+            _finish(ctx, st, placed, days)
+        if leaver:  # someone who started and left; their seat stayed empty
+            i = _graduate(ctx, st, graduating + 1, opp.cluster, opp, created.date())
+            withdrawn_on = days[min(5, len(days) - 1)]
+            placed = add_placement(
                 ctx,
                 st,
                 i,
                 opp,
                 "withdrawn",
-                created=at(opp.start - dt.timedelta(days=45), 11),
+                created=created,
                 withdrawal=rng.choice(data.WITHDRAWALS[:2] + data.WITHDRAWALS[4:]),
                 withdrawn_on=withdrawn_on,
             )
-            add_logs(ctx, placement, opp, [d for d in dates if d <= withdrawn_on], settled=True)
-    return opps
+            add_logs(ctx, st, placed, settled=True)
+    return [opp for opp, _ in opps]
 
 
-def _finish(ctx: Ctx, st: Students, i: int, placement: int, opp: Opp, dates) -> None:
+def _finish(ctx: Ctx, st: Students, placed: Placed, days) -> None:
     """Evaluations, a reflection, and now and then a job offer or a hire."""
     rng = ctx.rng
+    opp, i = placed.opp, placed.i
     if opp.track != "shadow":
         skill = ability(ctx)
-        middle = dates[len(dates) // 2] if dates else opp.start
-        add_evaluation(ctx, placement, opp, "midpoint", middle, skill - 0.2)
-        add_evaluation(ctx, placement, opp, "final", opp.end + dt.timedelta(days=3), skill)
+        middle = days[len(days) // 2] if days else opp.start
+        add_evaluation(ctx, placed, "midpoint", middle, skill - 0.2)
+        add_evaluation(ctx, placed, "final", opp.end + dt.timedelta(days=3), skill)
     if rng.random() < 0.8:
-        add_reflection(ctx, placement, opp, opp.end + dt.timedelta(days=rng.randrange(1, 8)))
+        add_reflection(ctx, placed, opp.end + dt.timedelta(days=rng.randrange(1, 8)))
     if opp.track in ("summer", "friday") and rng.random() < 0.06:
         offered = opp.end + dt.timedelta(days=rng.randrange(5, 40))
         title = data.JOB_TITLES[opp.cluster]
         ctx.t(Outcome).add(
             st.ids[i],
-            placement,
+            placed.id,
             opp.partner.id,
             "job_offer",
             offered,
@@ -209,7 +218,7 @@ def _finish(ctx: Ctx, st: Students, i: int, placement: int, opp: Opp, dates) -> 
         if graduated < ctx.current.plan.start and rng.random() < 0.5:
             ctx.t(Outcome).add(
                 st.ids[i],
-                placement,
+                placed.id,
                 opp.partner.id,
                 "hired",
                 max(graduated, offered),
@@ -227,8 +236,10 @@ def build_budgets(ctx: Ctx, summer_opps: list[Opp]) -> None:
     through = ctx.t(ProgramBudget.opportunities.through)
     for year in ctx.years:
         opps = by_year.get(year.index, [])
-        seats = sum(o.seats for o in opps)
-        amount = (SUMMER_RATE * SUMMER_HOURS * seats).quantize(Decimal("0.01"))
+        # Seats × target hours × rate: what budget_report plans for a seat without sessions.
+        amount = money(
+            sum((o.model.target_hours * o.model.hourly_rate * o.seats for o in opps), Decimal(0))
+        )
         budget = ctx.t(ProgramBudget).add(
             ctx.district_id, year.id, "District-funded summer internship", amount
         )

@@ -14,9 +14,9 @@ from decimal import Decimal
 import numpy as np
 from django.contrib.auth.hashers import make_password
 
-from trellis.core.demo import activity, catalog, data, history, rounds
-from trellis.core.demo.calendar import EARLY_RELEASE_TIME, plan_year
-from trellis.core.demo.context import (
+from trellis.demo import activity, catalog, data, history, placing, rounds
+from trellis.demo.calendar import EARLY_RELEASE_TIME, plan_year
+from trellis.demo.context import (
     NOW,
     Ctx,
     MentorInfo,
@@ -27,14 +27,24 @@ from trellis.core.demo.context import (
     domain_for,
     new_writer_tables,
 )
-from trellis.core.demo.people import build_students
-from trellis.core.demo.writer import Writer
-from trellis.districts.models import CalendarDay, District, School, SchoolYear, Term
+from trellis.demo.people import build_students
+from trellis.demo.writer import Writer
+from trellis.districts.calendar import DistrictCalendar
+from trellis.districts.models import CalendarDay, DayType, District, School, SchoolYear, Term
+from trellis.hours import labour
+from trellis.hours.models import HourLog
 from trellis.hours.totals import recount_district
 from trellis.opportunities.models import CareerCluster, SubCluster
 from trellis.partners.models import Mentor, Partner, Worksite
 from trellis.placements.models import RubricCriterion
 
+# The youngest age the federal table lets do hazardous work at all (with a student-learner
+# agreement): outside partners ask that much for their hazardous roles.
+HAZARDOUS_MIN_AGE = min(
+    band.min_age
+    for band in labour.FEDERAL_RULES
+    if band.allowed and band.hazardous != labour.Hazardous.FORBIDDEN
+)
 DISTRICT_SLUG = "maple-valley"
 DISTRICT_NAME = "Maple Valley Public Schools"
 DEMO_PASSWORD = "trellis-demo"  # noqa: S105 - published on purpose: it only unlocks demo data
@@ -136,8 +146,13 @@ def build_demo_district(*, students: int, seed: int) -> dict[str, int]:
         activity.build_current(ctx, st, opps)
         rounds.build_rounds(ctx, st, opps)
         history.build_budgets(ctx, summers + [o for o in opps if o.track == "summer"])
+        flags = placing.labour_flags(ctx, st)
         counts = writer.finish()
-    # The logs went in by COPY, past the hours services: count the reports' roll-up once.
+    # The logs went in by COPY, past the hours services: flag the ones that break a youth
+    # labour rule, as refresh_labour_flags would have, and count the reports' roll-up once.
+    HourLog.objects.bulk_update(
+        [HourLog(pk=pk, labour_flags=f) for pk, f in flags], ["labour_flags"], batch_size=500
+    )
     recount_district(ctx.district_id)
     return counts
 
@@ -148,6 +163,7 @@ def _load_clusters(ctx: Ctx) -> None:
         slugs[pk] = slug
         ctx.cluster_id[slug] = pk
         ctx.cluster_name[slug] = name
+        ctx.cluster_model[slug] = CareerCluster(id=pk, slug=slug, name=name)
     for pk, cluster_id, slug in SubCluster.objects.order_by("pk").values_list(
         "pk", "cluster_id", "slug"
     ):
@@ -159,24 +175,29 @@ def _load_clusters(ctx: Ctx) -> None:
 
 
 def _district(ctx: Ctx) -> None:
-    ctx.district_id = ctx.t(District).add(
-        DISTRICT_NAME,
-        DISTRICT_SLUG,
-        "VA",
-        "America/New_York",
-        "wbl@maple-valley.example.org",
-        Decimal("120.00"),
-        at(dt.date(2021, 7, 1)),
+    fields = dict(
+        name=DISTRICT_NAME,
+        slug=DISTRICT_SLUG,
+        state="VA",
+        timezone="America/New_York",
+        wbl_contact_email="wbl@maple-valley.example.org",
+        hours_per_credit=Decimal("120.00"),
     )
+    ctx.district_id = ctx.t(District).add(*fields.values(), at(dt.date(2021, 7, 1)))
+    ctx.district_model = District(id=ctx.district_id, **fields)
 
 
 def _schools(ctx: Ctx) -> None:
     for slug, name, level, code, zips, lat, lon, _share in data.SCHOOLS:
         pk = ctx.t(School).add(ctx.district_id, name, slug, level, code, zips[0], lat, lon)
-        ctx.schools.append(SchoolInfo(pk, slug, name, level, zips, lat, lon))
+        model = School(id=pk, district_id=ctx.district_id, name=name, slug=slug, level=level)
+        ctx.schools.append(SchoolInfo(pk, slug, name, level, zips, lat, lon, model=model))
 
 
 def _years(ctx: Ctx) -> None:
+    """Every school year with its terms and marked days; the hours app plans sessions (and
+    checks labour rules) on this calendar, so past years' hours skip the same holidays."""
+    days = []
     for index, y in enumerate(range(FIRST_YEAR, CURRENT_YEAR + 1)):
         plan = plan_year(y)
         year_id = ctx.t(SchoolYear).add(ctx.district_id, plan.name, plan.start, plan.end)
@@ -185,11 +206,16 @@ def _years(ctx: Ctx) -> None:
             for kind, name, start, end in plan.terms()
         }
         ctx.years.append(YearInfo(plan, year_id, terms, index))
-    plan = ctx.current.plan
-    for day, label in plan.holidays:
-        ctx.t(CalendarDay).add(ctx.district_id, day, "no_school", label, None)
-    for day, label in plan.early_release:
-        ctx.t(CalendarDay).add(ctx.district_id, day, "early_release", label, EARLY_RELEASE_TIME)
+        days += [(day, DayType.NO_SCHOOL, label, None) for day, label in plan.holidays]
+        days += [
+            (day, DayType.EARLY_RELEASE, label, EARLY_RELEASE_TIME)
+            for day, label in plan.early_release
+        ]
+    for day, day_type, label, early in days:
+        ctx.t(CalendarDay).add(ctx.district_id, day, day_type, label, early)
+    ctx.calendar = DistrictCalendar.from_days(
+        days, [(y.plan.start, y.plan.end) for y in ctx.years], district=ctx.district_model
+    )
 
 
 def _rubric(ctx: Ctx) -> None:
@@ -298,7 +324,18 @@ def _add_mentor(
     ctx.add_membership(user, "mentor", partner_id=partner.id, when=at(dt.date(2026, 8, 15)))
     checked = dt.date(2026, 8, 1) - dt.timedelta(days=ctx.rng.randrange(700))
     mentor_id = ctx.t(Mentor).add(partner.id, user, title, _phone(ctx), checked)
-    partner.mentors.append(MentorInfo(mentor_id, user, f"{first} {last}"))
+    model = Mentor(id=mentor_id, partner=partner.model, user=ctx.users[user], title=title)
+    partner.mentors.append(MentorInfo(mentor_id, user, f"{first} {last}", model))
+
+
+def _worksite(ctx: Ctx, sites: dict, partner, name, is_virtual, *place) -> int:
+    """One worksite row, and its unsaved twin (the distance rule reads its coordinates)."""
+    address, city, state, zip_code, lat, lon = place
+    pk = ctx.t(Worksite).add(partner.id, name, is_virtual, *place)
+    sites[pk] = Worksite(
+        id=pk, partner=partner, name=name, is_virtual=is_virtual, latitude=lat, longitude=lon
+    )
+    return pk
 
 
 def _partners(ctx: Ctx) -> None:
@@ -316,14 +353,18 @@ def _partners(ctx: Ctx) -> None:
             f"info@{domain}",
             at(dt.date(2019, 1, 15) + dt.timedelta(days=rng.randrange(2700))),
         )
+        model = Partner(id=pk, district_id=ctx.district_id, name=name, kind=kind)
         town, zip_code = rng.choice(data.TOWNS)
         lat, lon = _place_near(ctx)
         address = f"{rng.randrange(10, 9900)} {rng.choice(data.STREETS)}"
-        worksite = ctx.t(Worksite).add(
-            pk, "Main location", False, address, town, "VA", zip_code, lat, lon
+        sites = {}
+        worksite = _worksite(
+            ctx, sites, model, "Main location", False, address, town, "VA", zip_code, lat, lon
         )
         remote = (
-            ctx.t(Worksite).add(pk, "Remote", True, "", "", "", "", None, None) if virtual else None
+            _worksite(ctx, sites, model, "Remote", True, "", "", "", "", None, None)
+            if virtual
+            else None
         )
         partner = PartnerInfo(
             pk,
@@ -336,13 +377,15 @@ def _partners(ctx: Ctx) -> None:
             f"{address}, {town}",
             remote,
             weight=data.INTEREST_WEIGHTS[cluster] ** 0.6,
+            model=model,
+            worksites=sites,
         )
         partner.roles = [
             (
                 t,
                 cluster,
                 s,
-                16 if t in data.HAZARDOUS_TITLES else 14,
+                HAZARDOUS_MIN_AGE if t in data.HAZARDOUS_TITLES else labour.MINIMUM_WORKING_AGE,
                 data.HAZARDOUS_TITLES.get(t, ""),
             )
             for s, t in data.ROLES[cluster]
@@ -379,10 +422,20 @@ def _partners(ctx: Ctx) -> None:
             "wbl@maple-valley.example.org",
             at(dt.date(2021, 7, 1)),
         )
+        model = Partner(
+            id=pk,
+            district_id=ctx.district_id,
+            name=name,
+            kind="district_department",
+            department=department,
+        )
+        sites = {}
         if department in ("classrooms", "athletics", "arts", "health_services"):
             school = ctx.schools[len(ctx.partners) % 3]
-            worksite = ctx.t(Worksite).add(
-                pk,
+            worksite = _worksite(
+                ctx,
+                sites,
+                model,
                 school.name,
                 False,
                 f"{rng.randrange(100, 999)} School Rd",
@@ -394,8 +447,10 @@ def _partners(ctx: Ctx) -> None:
             )
             label = school.name
         else:
-            worksite = ctx.t(Worksite).add(
-                pk,
+            worksite = _worksite(
+                ctx,
+                sites,
+                model,
                 "District office",
                 False,
                 office_address,
@@ -417,6 +472,8 @@ def _partners(ctx: Ctx) -> None:
             label,
             None,
             weight=0.15,
+            model=model,
+            worksites=sites,
         )
         partner.roles = list(roles)
         ctx.partners.append(partner)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from trellis.core.demo import data
-from trellis.core.demo.calendar import pattern_dates
-from trellis.core.demo.context import TODAY, Ctx, MentorInfo, PartnerInfo, YearInfo, at
+from trellis.demo import data
+from trellis.demo.context import TODAY, Ctx, MentorInfo, PartnerInfo, YearInfo, at
+from trellis.hours.schedule import PlannedSession, SchedulePattern, plan_pattern
 from trellis.opportunities.models import Opportunity
 
 SUMMER_RATE = Decimal("8.50")
@@ -43,7 +44,7 @@ DEPARTMENT_TRACK = {
 }
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # compared by identity: one object per row
 class Opp:
     """What the activity producers need to know about one opportunity row."""
 
@@ -69,22 +70,66 @@ class Opp:
     status: str
     year: YearInfo
     virtual: bool
-    dates: list[dt.date] | None = None
+    # The row as the domain's rules read it (unsaved; published if students ever saw it).
+    model: Opportunity
+    placed: int = 0  # placements so far: none is made past the seats
+    applicants: dict = field(default_factory=dict)  # student index -> application status
+    _plan: list[PlannedSession] | None = None
+    _days: list[dt.date] | None = None
+    _day_set: frozenset | None = None
 
-    def session_dates(self, skip: set[dt.date]) -> list[dt.date]:
-        if self.dates is None:
-            mask = MON_THU if self.track == "summer" else self.weekdays
-            self.dates = pattern_dates(self.start, self.end, mask, skip)
-        return self.dates
+    def plan(self, ctx: Ctx) -> list[PlannedSession]:
+        """The sessions the hours app plans from this opportunity's pattern on the calendar."""
+        if self._plan is None:
+            pattern = SchedulePattern.from_opportunity(self.model)
+            self._plan = plan_pattern(pattern, self.start, self.end, ctx.calendar)
+        return self._plan
+
+    def work_days(self, ctx: Ctx) -> list[dt.date]:
+        """Days the pattern meets, past a block's target too: interns who missed a day make it
+        up, so hour logs can run past the last planned session."""
+        if self._days is None:
+            pattern = SchedulePattern.from_opportunity(self.model)
+            pattern = dataclasses.replace(pattern, target_hours=None)
+            self._days = [p.date for p in plan_pattern(pattern, self.start, self.end, ctx.calendar)]
+        return self._days
+
+    def meets_with(self, ctx: Ctx, other: Opp) -> bool:
+        """Both meet on some day at overlapping times (one student cannot attend both)."""
+        if not (self.start_time < other.end_time and other.start_time < self.end_time):
+            return False
+        if self.end < other.start or other.end < self.start:
+            return False
+        if self._day_set is None:
+            self._day_set = frozenset(self.work_days(ctx))
+        return not self._day_set.isdisjoint(other.work_days(ctx))
 
     @property
-    def hours_per_session(self) -> float:
-        return (
-            self.end_time.hour * 60
-            + self.end_time.minute
-            - self.start_time.hour * 60
-            - self.start_time.minute
-        ) / 60
+    def seats_left(self) -> int:
+        return self.seats - self.placed
+
+    def row(self, ctx: Ctx) -> dict:
+        """The opportunity as a match round reads it (`matching_adapter.OPPORTUNITY_FIELDS`)."""
+        site = self.model.worksite
+        return {
+            "id": self.id,
+            "title": self.title,
+            "status": self.model.status,
+            "seats": self.seats,
+            "min_grade": self.min_grade,
+            "min_age": self.min_age,
+            "is_hazardous": self.hazardous,
+            "hazardous_orders": self.model.hazardous_orders,
+            "weekdays": self.weekdays,
+            "start_date": self.start,
+            "kind": self.kind,
+            "cluster_id": ctx.cluster_id[self.cluster],
+            "cluster__name": ctx.cluster_name[self.cluster],
+            "partner_id": self.partner.id,
+            "worksite__is_virtual": site.is_virtual if site else None,
+            "worksite__latitude": site.latitude if site else None,
+            "worksite__longitude": site.longitude if site else None,
+        }
 
 
 def seat_multiplier(n: int) -> float:
@@ -151,36 +196,45 @@ def add_opportunity(
         ),
         10,
     )
-    opp_id = ctx.t(Opportunity).add(
-        ctx.district_id,
-        partner.id,
-        worksite,
-        mentor.id,
-        year.terms[term],
-        title,
-        description,
-        "\n".join(requirements),
-        kind,
-        ctx.cluster_id[cluster],
-        ctx.sub_id.get((cluster, sub)),
-        seats,
-        start,
-        end,
-        "block" if track == "summer" else "weekly",
-        weekdays,
-        times[0],
-        times[1],
-        min_grade,
-        min_age,
-        bool(orders),
-        orders,
-        paid,
-        SUMMER_RATE if paid else None,
-        SUMMER_HOURS if paid else None,
-        status,
-        created,
-        created,
+    values = dict(
+        district_id=ctx.district_id,
+        partner_id=partner.id,
+        worksite_id=worksite,
+        mentor_id=mentor.id,
+        term_id=year.terms[term],
+        title=title,
+        description=description,
+        requirements="\n".join(requirements),
+        kind=kind,
+        cluster_id=ctx.cluster_id[cluster],
+        subcluster_id=ctx.sub_id.get((cluster, sub)),
+        seats=seats,
+        start_date=start,
+        end_date=end,
+        schedule_kind="block" if track == "summer" else "weekly",
+        weekdays=weekdays,
+        start_time=times[0],
+        end_time=times[1],
+        min_grade=min_grade,
+        min_age=min_age,
+        is_hazardous=bool(orders),
+        hazardous_orders=orders,
+        is_paid=paid,
+        hourly_rate=SUMMER_RATE if paid else None,
+        target_hours=SUMMER_HOURS if paid else None,
+        status=status,
     )
+    opp_id = ctx.t(Opportunity).add(*values.values(), created, created)
+    model = Opportunity(
+        id=opp_id,
+        **{**values, "status": "published" if status == "closed" else status},
+        created_at=created,
+        updated_at=created,
+    )
+    model.partner = partner.model
+    model.worksite = partner.worksites[worksite]
+    model.mentor = mentor.model
+    model.cluster = ctx.cluster_model[cluster]
     return Opp(
         opp_id,
         partner,
@@ -204,6 +258,7 @@ def add_opportunity(
         status,
         year,
         virtual,
+        model,
     )
 
 
@@ -236,7 +291,6 @@ def schedule(ctx: Ctx, track: str, year: YearInfo, *, upcoming: bool | None = No
     """(term, start, end, weekdays, times) for a track in a year; job shadows are one day."""
     rng, plan = ctx.rng, year.plan
     y = plan.start_year
-    skip = plan.no_school
     if track == "shadow":
         if upcoming is None:
             upcoming = rng.random() < 0.45
@@ -248,10 +302,15 @@ def schedule(ctx: Ctx, track: str, year: YearInfo, *, upcoming: bool | None = No
             )
         else:
             window = (dt.date(y, 9, 14), dt.date(y, 11, 20))
-        days = pattern_dates(window[0], window[1], 0b11111, skip)
+        days = [
+            e.date
+            for e in ctx.calendar.entries(*window)
+            if e.date.weekday() < 5 and e.is_school_day and e.day_type != "early_release"
+        ]
         day = rng.choice(days)
         term = "fall" if day <= plan.fall_end else "spring"
-        times = rng.choice([(T(8, 30), T(12, 30)), (T(9, 0), T(13, 0)), (T(12, 0), T(15, 30))])
+        # Three hours: what a 14- or 15-year-old may work on a school day (29 CFR 570.35).
+        times = rng.choice([(T(8, 30), T(11, 30)), (T(9, 0), T(12, 0)), (T(12, 0), T(15, 0))])
         return term, day, day, 1 << day.weekday(), times
     if track == "friday":
         start = plan.spring_start + dt.timedelta(days=(4 - plan.spring_start.weekday()) % 7)

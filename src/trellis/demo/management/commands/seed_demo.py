@@ -6,15 +6,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from trellis.accounts.models import User
-from trellis.core.demo import (
+from trellis.core.models import AuditEvent
+from trellis.demo.build import (
     DEMO_LOGINS,
     DEMO_PASSWORD,
     DISTRICT_NAME,
     DISTRICT_SLUG,
     build_demo_district,
-    delete_district,
 )
-from trellis.core.models import AuditEvent
+from trellis.demo.reset import delete_district
 from trellis.districts.models import District
 
 MIN_STUDENTS = 100

@@ -1,4 +1,8 @@
-"""School-year dates for the demo district, computed from rules so every year looks alike."""
+"""School-year dates for the demo district, computed from rules so every year looks alike.
+
+These are the district's own choices (when school starts, which days are holidays); which
+sessions a schedule gives on them is the hours app's rule (`hours.schedule.plan_pattern`).
+"""
 
 from __future__ import annotations
 
@@ -105,6 +109,7 @@ def plan_year(y: int) -> YearPlan:
     holidays.append((nth_weekday(y + 1, 2, 0, 3), "Presidents Day"))
     holidays += [(spring_break + dt.timedelta(days=k), "Spring break") for k in range(5)]
     holidays.append((nth_weekday(y + 1, 5, 0, -1), "Memorial Day"))
+    holidays.append((independence_day_observed(y + 1), "Independence Day (observed)"))
 
     early = [
         (nth_weekday(y, 10, 4, 3), "Parent–teacher conferences"),
@@ -125,14 +130,8 @@ def _last_school_day_before(day: dt.date) -> dt.date:
     return day
 
 
-def pattern_dates(
-    start: dt.date, end: dt.date, weekday_mask: int, skip: set[dt.date]
-) -> list[dt.date]:
-    """Dates in [start, end] on the mask's weekdays, minus the skipped (no-school) days."""
-    out = []
-    day = start
-    while day <= end:
-        if weekday_mask & (1 << day.weekday()) and day not in skip:
-            out.append(day)
-        day += ONE_DAY
-    return out
+def independence_day_observed(year: int) -> dt.date:
+    """July 4, or the Friday before / Monday after when it falls on a weekend: the summer
+    internship does not meet that day."""
+    july4 = dt.date(year, 7, 4)
+    return july4 + dt.timedelta(days={5: -1, 6: 1}.get(july4.weekday(), 0))

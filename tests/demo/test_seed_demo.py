@@ -98,6 +98,20 @@ def snapshot():
                 "student__student_number", "opportunity__title", "status"
             )
         ),
+        "agreements": sorted(
+            (number, kind, tuple(signers))
+            for number, kind, signers in Agreement.objects.filter(
+                placement__district=district
+            ).values_list("placement__student__student_number", "kind", "required_signers")
+        ),
+        "sessions": Session.objects.filter(placement__district=district).count(),
+        "labour_flags": sorted(
+            (number, day.isoformat(), str(flags))
+            for number, day, flags in HourLog.objects.filter(placement__district=district)
+            .exclude(labour_flags=[])
+            .values_list("placement__student__student_number", "date", "labour_flags")
+        ),
+        "round_summaries": list(MatchRun.objects.values_list("summary", flat=True)),
     }
 
 
@@ -482,7 +496,7 @@ def test_nothing_is_dated_after_the_demo_today_whatever_the_clock_says(demo):
 def test_a_failure_midway_leaves_no_district_and_stops_the_writer_thread(monkeypatch):
     import threading
 
-    from trellis.core.demo import rounds
+    from trellis.demo import rounds
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
@@ -498,8 +512,8 @@ def test_a_failure_midway_leaves_no_district_and_stops_the_writer_thread(monkeyp
 def test_the_writer_reports_a_constraint_violation_from_its_worker_thread():
     from django.db import IntegrityError, transaction
 
-    from trellis.core.demo.context import NOW
-    from trellis.core.demo.writer import Writer
+    from trellis.demo.context import NOW
+    from trellis.demo.writer import Writer
 
     with pytest.raises(IntegrityError), transaction.atomic(), Writer(now=NOW) as writer:
         table = writer.table(District, ["name", "slug", "state"])

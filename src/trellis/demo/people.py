@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from trellis.core.demo import data
-from trellis.core.demo.context import Ctx, slug_word
-from trellis.students.models import GuardianLink, Student, StudentInterest
+from trellis.demo import data
+from trellis.demo.context import Ctx, slug_word
+from trellis.students.models import GuardianLink, Student, StudentInterest, age_on, is_minor
 
 GRADES = np.array([8, 9, 10, 11, 12])
 GRADE_SHARE = [0.20, 0.21, 0.20, 0.20, 0.19]
@@ -47,6 +47,11 @@ DEMO_STUDENT = {
 DEMO_GUARDIAN = ("Denise", "Thompson")
 
 
+MODEL_CACHE = 20_000  # students kept as model instances at once (a large district has 130,000)
+_STUDENT_COLUMNS = [f.attname for f in Student._meta.concrete_fields]
+_STUDENT_DEFAULTS = {f.attname: f.get_default() for f in Student._meta.concrete_fields}
+
+
 @dataclass
 class Students:
     """Per-student facts the activity producers need; index i is the i-th generated student."""
@@ -66,19 +71,82 @@ class Students:
     disadvantaged: list[bool] = field(default_factory=list)
     user_id: list[int | None] = field(default_factory=list)
     guardians: list[list[tuple[int, str, int | None]]] = field(default_factory=list)
+    home: list[tuple[float, float]] = field(default_factory=list)
+    max_miles: list[int] = field(default_factory=list)
+    # Opportunities each student is placed at, so no two of their placements meet at the same
+    # time (the hours app refuses overlapping hour logs).
+    placed_in: list[list] = field(default_factory=list)
     n_current: int = 0
     # cluster slug → indices of current students with that interest; rank-1 interests twice,
     # so a random draw favours students who want that cluster most.
     pools: dict[str, list[int]] = field(default_factory=dict)
     seniors: list[int] = field(default_factory=list)
     alumni_by_class: dict[int, list[int]] = field(default_factory=dict)
+    _models: dict[int, Student] = field(default_factory=dict)
 
     def name(self, i: int) -> str:
         return f"{self.first[i]} {self.last[i]}"
 
     def age_on(self, i: int, day: dt.date) -> int:
-        b = self.birth[i]
-        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+        return age_on(self.birth[i], day)
+
+    def is_minor(self, i: int, day: dt.date) -> bool:
+        return is_minor(self.birth[i], day)
+
+    def model(self, ctx: Ctx, i: int) -> Student:
+        """The student as the domain's rules read them (unsaved): active when they took part.
+
+        Built from positional values, Django's fast path: the rules ask for a student per
+        candidate, hundreds of thousands of times in a large district.
+        """
+        cached = self._models.get(i)
+        if cached is not None:
+            return cached
+        if len(self._models) >= MODEL_CACHE:
+            self._models.clear()
+        school = ctx.schools[self.school[i]]
+        lat, lon = self.home[i]
+        values = dict(
+            _STUDENT_DEFAULTS,
+            id=self.ids[i],
+            district_id=ctx.district_id,
+            school_id=school.id,
+            first_name=self.first[i],
+            last_name=self.last[i],
+            grade=self.grade[i],
+            birth_date=self.birth[i],
+            availability=self.availability[i],
+            transportation=self.transport[i],
+            max_travel_miles=self.max_miles[i],
+            home_latitude=lat,
+            home_longitude=lon,
+            is_cte_concentrator=self.cte[i],
+            is_active=True,
+        )
+        student = Student(*[values[name] for name in _STUDENT_COLUMNS])
+        student.school = school.model
+        self._models[i] = student  # the rules only read it
+        return student
+
+    def row(self, ctx: Ctx, i: int) -> dict:
+        """The student as a match round reads them (`matching_adapter.STUDENT_FIELDS`)."""
+        school = ctx.schools[self.school[i]]
+        lat, lon = self.home[i]
+        cte = self.cte_cluster[i]
+        return {
+            "id": self.ids[i],
+            "school_id": school.id,
+            "school__name": school.name,
+            "grade": self.grade[i],
+            "birth_date": self.birth[i],
+            "availability": self.availability[i],
+            "transportation": self.transport[i],
+            "max_travel_miles": self.max_miles[i],
+            "home_latitude": lat,
+            "home_longitude": lon,
+            "is_cte_concentrator": self.cte[i],
+            "cte_cluster_id": ctx.cluster_id[cte] if cte else None,
+        }
 
 
 def _birth_dates(npr, grades: np.ndarray, school_start_year: int) -> list[dt.date]:
@@ -238,6 +306,8 @@ def build_students(ctx: Ctx) -> Students:
             cte_slug,
             ed[i],
             user_id,
+            (round(school.lat + lat_off[i], 5), round(school.lon + lon_off[i], 5)),
+            TRAVEL_MILES[mode],
         )
         _add_interests(ctx, sid, interests[i])
     st.n_current = n
@@ -268,6 +338,8 @@ def _record(
     cte_cluster,
     ed,
     user_id,
+    home,
+    max_miles,
 ):
     st.ids.append(sid)
     st.first.append(first)
@@ -284,6 +356,9 @@ def _record(
     st.disadvantaged.append(ed)
     st.user_id.append(user_id)
     st.guardians.append([])
+    st.home.append(home)
+    st.max_miles.append(max_miles)
+    st.placed_in.append([])
 
 
 def _add_interests(ctx: Ctx, sid: int, interests):
@@ -347,6 +422,7 @@ def add_alumnus(ctx: Ctx, st: Students, class_year: int, cluster: str) -> int:
     cte = rng.random() < 0.35
     ed = rng.random() < 0.38
     mode = rng.choice(["own_vehicle", "family", "family", "public_transit"])
+    home = (round(school.lat + rng.gauss(0, 0.03), 5), round(school.lon + rng.gauss(0, 0.04), 5))
     sid = ctx.t(Student).add(
         ctx.district_id,
         school.id,
@@ -362,8 +438,7 @@ def add_alumnus(ctx: Ctx, st: Students, class_year: int, cluster: str) -> int:
         mode,
         TRAVEL_MILES[mode],
         school.zips[rng.randrange(2)],
-        round(school.lat + rng.gauss(0, 0.03), 5),
-        round(school.lon + rng.gauss(0, 0.04), 5),
+        *home,
         cte,
         data.CTE_PROGRAMS[slugs[0]] if cte else "",
         ctx.cluster_id[slugs[0]] if cte else None,
@@ -390,6 +465,8 @@ def add_alumnus(ctx: Ctx, st: Students, class_year: int, cluster: str) -> int:
         slugs[0] if cte else None,
         ed,
         None,
+        home,
+        TRAVEL_MILES[mode],
     )
     _add_interests(ctx, sid, [(s, None) for s in slugs])
     i = len(st.ids) - 1
