@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 UV := $(shell command -v uv 2>/dev/null || echo .uv/bin/uv)
 MANAGE := $(BIN)/python manage.py
+# numba keeps the matching kernels' machine code here (git-ignored), so a run after the first
+# does not recompile them; CI keeps this directory between runs (see .ci/run).
+export NUMBA_CACHE_DIR ?= $(CURDIR)/.numba-cache
 
 .PHONY: install demo test test-browser lint lock migrate clean
 
@@ -50,4 +53,4 @@ lint: install
 	PYTHONPATH=src $(BIN)/lint-imports --config pyproject.toml
 
 clean:
-	rm -rf $(VENV) .uv db.sqlite3 db.sqlite3-* staticfiles
+	rm -rf $(VENV) .uv db.sqlite3 db.sqlite3-* staticfiles .numba-cache

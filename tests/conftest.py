@@ -1,7 +1,9 @@
 """Fixed personas (DESIGN.md): two schools, two partners, every role, and a second district.
 
-`personas` builds one world; tests log in as `personas.coordinator_a` etc. and prove that
-nobody reads or changes what is outside their scope.
+`personas` is one world; tests log in as `personas.coordinator_a` etc. and prove that
+nobody reads or changes what is outside their scope. The world is built once per test
+module and each test's changes are rolled back (tests/worlds.py); a transactional test
+builds its own with `fresh_personas`.
 """
 
 from dataclasses import dataclass
@@ -9,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 
 from tests import factories as f
+from tests import worlds
 from trellis.accounts.models import Role
 from trellis.partners.models import Department, PartnerKind
 
@@ -52,8 +55,16 @@ def member(role, district, *, school=None, partner=None, username=None, first="P
     return user
 
 
-@pytest.fixture
-def personas(db):
+def pytest_collection_modifyitems(items):
+    worlds.order_items(items)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    worlds.close_before_transactional(item)
+
+
+def build_personas() -> World:
     district = f.DistrictFactory(name="Maple Valley Schools", slug="maple-valley")
     school_a = f.SchoolFactory(district=district, name="Alder High", slug="alder")
     school_b = f.SchoolFactory(district=district, name="Birch High", slug="birch")
@@ -102,6 +113,21 @@ def personas(db):
         other_coordinator=member(Role.COORDINATOR, other_district, username="other_coordinator", first="Otto"),
         other_student=other_student, other_placement=other_placement,
     )
+
+
+persona_world = worlds.module_world("persona_world", build_personas)
+
+
+@pytest.fixture
+def personas(request, persona_world, db):
+    """The persona world, built once for the module; what a test changes is rolled back."""
+    return persona_world.for_test(request)
+
+
+@pytest.fixture
+def fresh_personas(transactional_db):
+    """The persona world for one transactional test, which cannot share the module's."""
+    return build_personas()
 
 
 @pytest.fixture

@@ -117,3 +117,9 @@ def login(page, username, password):
 def screenshot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def personas(fresh_personas):
+    """Browser tests run against a live server (transactional), so each builds its own world."""
+    return fresh_personas

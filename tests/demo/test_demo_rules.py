@@ -1,8 +1,8 @@
 """The demo district obeys the domain's own rules: each test asks the domain function the
 generator calls (or the ORM service it stands in for) and compares with what was written.
 
-The district is built once for the module, inside a transaction rolled back at the end; each
-test runs in a savepoint within it, so nothing leaks into other modules.
+The district is built once for the module (tests/worlds.py), inside a transaction rolled back
+at the end; each test runs in a savepoint within it, so nothing leaks into other modules.
 """
 
 import datetime as dt
@@ -12,9 +12,9 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, Q
 
+from tests import worlds
 from trellis.districts.calendar import DistrictCalendar
 from trellis.districts.models import District
 from trellis.hours.labour import check_schedule, eligible_for_opportunity
@@ -49,17 +49,18 @@ SEED = 11
 DEMO_TODAY = dt.date(2026, 11, 22)
 
 
-@pytest.fixture(scope="module")
-def district(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            call_command("seed_demo", students=STUDENTS, seed=SEED, stdout=StringIO())
-            yield District.objects.get(slug="maple-valley")
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+def build_district():
+    call_command("seed_demo", students=STUDENTS, seed=SEED, stdout=StringIO())
+    return District.objects.get(slug="maple-valley")
+
+
+demo_rules_world = worlds.module_world("demo_rules_world", build_district)
+
+
+@pytest.fixture
+def district(request, demo_rules_world, db):
+    """The demo district seeded once for this module; what a test changes is rolled back."""
+    return demo_rules_world.for_test(request)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import Count, Sum
 from django.test import RequestFactory
 
+from tests import worlds
 from trellis.accounts.models import Membership, Role, User
 from trellis.districts.models import CalendarDay, District, School, SchoolYear
 from trellis.hours.models import ApprovedHoursByYear, HourLog, ProgramBudget, Session
@@ -62,10 +63,18 @@ def seed(**options) -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-def demo():
+def build_demo():
     output = seed()
     return District.objects.get(slug="maple-valley"), output
+
+
+demo_world = worlds.module_world("demo_world", build_demo)
+
+
+@pytest.fixture
+def demo(request, demo_world, db):
+    """The demo district seeded once for this module; what a test changes is rolled back."""
+    return demo_world.for_test(request)
 
 
 def snapshot():

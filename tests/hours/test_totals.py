@@ -244,9 +244,10 @@ def test_the_recount_command_repairs_a_drifted_district_and_names_an_unknown_one
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_recounts_of_one_placement_at_once_take_turns(personas):
+def test_two_recounts_of_one_placement_at_once_take_turns(fresh_personas):
     """On PostgreSQL two approvals of one placement's hours can overlap; the second waits for
     the first (the placement row is locked) instead of inserting a duplicate roll-up row."""
+    personas = fresh_personas  # a transactional test builds its own world
     if not connection.features.has_select_for_update:
         pytest.skip("SQLite runs one writer at a time; the PostgreSQL run of the suite covers this")
     import threading

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from tests import factories as f
+from tests import worlds
 from trellis.accounts.models import Role
 from trellis.districts.models import Term
 from trellis.hours.models import HourLog, ProgramBudget
@@ -47,8 +48,7 @@ class GapWorld:
     department_hr: object
 
 
-@pytest.fixture
-def gap_world(db):
+def build_gap_world():
     """Students, interests and seats for the spring term; expected figures in test_gaps.py.
 
     | student | school | grade | grad | days      | interests (rank)           |
@@ -175,6 +175,15 @@ def gap_world(db):
     )
 
 
+shared_gap_world = worlds.module_world("shared_gap_world", build_gap_world)
+
+
+@pytest.fixture
+def gap_world(request, shared_gap_world, db):
+    """The gap world, built once for the module; what a test changes is rolled back."""
+    return shared_gap_world.for_test(request)
+
+
 @pytest.fixture
 def demand_signals(gap_world):
     """Applications, a match round and a placement on top of the gap world.
@@ -211,8 +220,7 @@ class ReportWorld:
     partners: dict
 
 
-@pytest.fixture
-def report_world(db):
+def build_report_world():
     """Two years of program history; the figures each report must show are in test_reports.py.
 
     School years 2024–25, 2025–26, 2026–27. Placements (start date, status):
@@ -511,3 +519,12 @@ def report_world(db):
         placements=p,
         partners={"p1": p1, "p2": p2, "p3": p3, "dept": dept},
     )
+
+
+shared_report_world = worlds.module_world("shared_report_world", build_report_world)
+
+
+@pytest.fixture
+def report_world(request, shared_report_world, db):
+    """The report world, built once for the module; what a test changes is rolled back."""
+    return shared_report_world.for_test(request)

@@ -5,7 +5,7 @@ partner's administrator an opportunity's. Anyone else gets a 404, like an unknow
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -85,6 +85,7 @@ def get_mentor_for_feed(user, pk):
 # The feed itself
 
 
+@login_not_required
 @require_GET
 def feed_calendar(request, token):
     """The ICS a calendar app subscribes to; no sign-in, the unguessable token is the key."""

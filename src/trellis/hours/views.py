@@ -4,7 +4,7 @@ one service call, response. Outside scope is 404; in scope but not allowed is 40
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -327,6 +327,7 @@ def return_log(request, pk):
 # --- Mentors without an account: the e-mailed link -------------------------------------------
 
 
+@login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def approval_link(request, token):

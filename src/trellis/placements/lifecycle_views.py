@@ -5,7 +5,7 @@ Each view: a permission-checked fetch (404 outside scope), a form, one service c
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -550,6 +550,7 @@ def agreement_page(request, pk):
     )
 
 
+@login_not_required
 def guardian_sign(request, token):
     """Sign from an e-mailed link, no account: bound to one guardian and one agreement, expiring, once."""
     try:
