@@ -40,6 +40,8 @@ class Role(models.TextChoices):
 
 STAFF_ROLES = {Role.DISTRICT_ADMIN, Role.COORDINATOR, Role.COUNSELOR}
 PARTNER_ROLES = {Role.MENTOR, Role.PARTNER_ADMIN}
+SCHOOL_STAFF_ROLES = (Role.COORDINATOR, Role.COUNSELOR)
+"""Roles a membership may limit to one school (a database constraint keeps it so)."""
 
 
 class Membership(models.Model):
@@ -63,12 +65,12 @@ class Membership(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="membership_partner_roles_have_partner",
-                condition=(Q(role__in=["mentor", "partner_admin"], partner__isnull=False)
-                           | (~Q(role__in=["mentor", "partner_admin"]) & Q(partner__isnull=True))),
+                condition=(Q(role__in=[Role.MENTOR, Role.PARTNER_ADMIN], partner__isnull=False)
+                           | (~Q(role__in=[Role.MENTOR, Role.PARTNER_ADMIN]) & Q(partner__isnull=True))),
             ),
             models.CheckConstraint(
                 name="membership_school_only_for_school_staff",
-                condition=Q(school__isnull=True) | Q(role__in=["coordinator", "counselor"]),
+                condition=Q(school__isnull=True) | Q(role__in=[Role.COORDINATOR, Role.COUNSELOR]),
             ),
         ]
 
@@ -79,5 +81,14 @@ class Membership(models.Model):
     @property
     def is_district_wide(self) -> bool:
         return self.role == Role.DISTRICT_ADMIN or (
-            self.role in (Role.COORDINATOR, Role.COUNSELOR) and self.school_id is None
+            self.role in SCHOOL_STAFF_ROLES and self.school_id is None
         )
+
+    def staff_q(self, *, district: str, school: str = "") -> Q | None:
+        """The rows a staff membership covers, for a model's row rule: the whole district for
+        district staff, the one school's rows for school staff; None for other roles."""
+        if self.is_district_wide:
+            return Q(**{district: self.district_id})
+        if self.role in SCHOOL_STAFF_ROLES and school:
+            return Q(**{school: self.school_id})
+        return None

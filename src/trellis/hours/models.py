@@ -4,18 +4,22 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from trellis.core.tenancy import scoped_q
+from trellis.core.tenancy import ScopedQuerySet, prefixed_q
+from trellis.placements.models import Placement
 
 
 class SessionQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self.filter(placement__in=_placements_for(user))
+        """Sessions of the placements the user sees (Placement's row rule, as a subquery)."""
+        return self.filter(placement__in=Placement.objects.for_user(user).values("pk"))
 
 
-def _placements_for(user):
-    from trellis.placements.models import Placement
+class ThroughPlacementQuerySet(ScopedQuerySet):
+    """Rows that belong to one placement are seen exactly where the placement is."""
 
-    return Placement.objects.for_user(user).values("pk")
+    def membership_q(self, user, m):
+        placement_q = Placement.objects.membership_q(user, m)
+        return None if placement_q is None else prefixed_q(placement_q, "placement__")
 
 
 class Session(models.Model):
@@ -43,10 +47,7 @@ class Session(models.Model):
         return f"{self.date} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
 
 
-class HourLogQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(scoped_q(user, "hour_log"))
-
+class HourLogQuerySet(ThroughPlacementQuerySet):
     def approved(self):
         return self.filter(status=HourLog.Status.APPROVED)
 
@@ -88,10 +89,8 @@ class HourLog(models.Model):
         return f"{self.date}: {self.hours} h ({self.get_status_display()})"
 
 
-class ApprovedHoursByYearQuerySet(models.QuerySet):
-    def for_user(self, user):
-        # Scoped exactly like hour logs: both reach the student through `placement`.
-        return self.filter(scoped_q(user, "hour_log"))
+class ApprovedHoursByYearQuerySet(ThroughPlacementQuerySet):
+    """Scoped exactly like hour logs: both reach the student through `placement`."""
 
 
 class ApprovedHoursByYear(models.Model):

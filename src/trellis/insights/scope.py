@@ -11,8 +11,9 @@ from django.db.models import Q
 from django.http import Http404
 
 from trellis.accounts.models import Role
-from trellis.core.tenancy import prefixed_q, scoped_q
+from trellis.core.tenancy import prefixed_q
 from trellis.districts.models import School
+from trellis.students.models import Student
 
 READ_ROLES = {Role.DISTRICT_ADMIN, Role.COORDINATOR, Role.COUNSELOR}
 ACT_ROLES = {Role.DISTRICT_ADMIN, Role.COORDINATOR}
@@ -35,9 +36,9 @@ class InsightsScope:
     def student_q(self, prefix: str = "") -> Q:
         """Students.for_user() as a Q through a relation, so aggregates join instead of IN (…).
 
-        Same rule as Student.objects.for_user(user) (core.tenancy), narrowed to this district.
+        Same rule as Student.objects.for_user(user), narrowed to this district.
         """
-        return prefixed_q(scoped_q(self.user, "student") & Q(district=self.district), prefix)
+        return prefixed_q(Student.objects.scope_q(self.user) & Q(district=self.district), prefix)
 
     def school(self, pk) -> School | None:
         """A school the user may filter by, or None; an id outside the scope is treated as absent."""

@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from trellis.accounts.models import PARTNER_ROLES, STAFF_ROLES
 from trellis.core.places import UnknownZip, locate_zip
-from trellis.core.tenancy import scoped_q
+from trellis.core.tenancy import ScopedQuerySet
 
 
 class PartnerKind(models.TextChoices):
@@ -32,9 +33,16 @@ class Department(models.TextChoices):
     TRANSPORTATION = "transportation", "Transportation"
 
 
-class PartnerQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(scoped_q(user, "partner")).distinct()
+class PartnerQuerySet(ScopedQuerySet):
+    distinct_scope = True
+
+    def membership_q(self, user, m):
+        if m.role in STAFF_ROLES:
+            # Partners are district-wide: a school coordinator places students with any district partner.
+            return Q(district_id=m.district_id)
+        if m.role in PARTNER_ROLES:
+            return Q(pk=m.partner_id)
+        return None
 
     def district_departments(self):
         return self.filter(kind=PartnerKind.DISTRICT_DEPARTMENT)

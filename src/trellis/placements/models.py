@@ -6,15 +6,28 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils import timezone
 
-from trellis.core.tenancy import scoped_q
+from trellis.accounts.models import Role
+from trellis.core.tenancy import ScopedQuerySet
+from trellis.students.models import guardians_students
 
 
-class ApplicationQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(scoped_q(user, "application"))
+class ApplicationQuerySet(ScopedQuerySet):
+    def membership_q(self, user, m):
+        """Staff see their district's or school's; the partner's mentors and administrators
+        review its applicants together; a student and guardians see the student's own."""
+        staff = m.staff_q(district="student__district_id", school="student__school_id")
+        if staff is not None:
+            return staff
+        if m.role in (Role.MENTOR, Role.PARTNER_ADMIN):
+            return Q(opportunity__partner_id=m.partner_id)
+        if m.role == Role.STUDENT:
+            return Q(student__user=user)
+        if m.role == Role.GUARDIAN:
+            return Q(student_id__in=Subquery(guardians_students(user)))
+        return None
 
 
 class Application(models.Model):
@@ -49,9 +62,22 @@ class Application(models.Model):
         return f"{self.student} → {self.opportunity}"
 
 
-class PlacementQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(scoped_q(user, "placement"))
+class PlacementQuerySet(ScopedQuerySet):
+    def membership_q(self, user, m):
+        """Staff see their district's or school's; a mentor the placements they mentor at
+        their partner; a partner administrator the partner's; a student and guardians theirs."""
+        staff = m.staff_q(district="district_id", school="student__school_id")
+        if staff is not None:
+            return staff
+        if m.role == Role.MENTOR:
+            return Q(mentor__user=user, mentor__partner_id=m.partner_id)
+        if m.role == Role.PARTNER_ADMIN:
+            return Q(opportunity__partner_id=m.partner_id)
+        if m.role == Role.STUDENT:
+            return Q(student__user=user, district_id=m.district_id)
+        if m.role == Role.GUARDIAN:
+            return Q(student_id__in=Subquery(guardians_students(user)), district_id=m.district_id)
+        return None
 
     def current(self):
         return self.filter(status__in=Placement.OPEN_STATUSES)
