@@ -4,6 +4,12 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
+from trellis.accounts import permissions
+from trellis.accounts.roles import PARTNER_ROLES, SCHOOL_STAFF_ROLES, STAFF_ROLES, Role
+from trellis.core.tenancy import AccessPaths
+
+__all__ = ["PARTNER_ROLES", "SCHOOL_STAFF_ROLES", "STAFF_ROLES", "Membership", "Role", "User"]
+
 
 class User(AbstractUser):
     """A person who signs in. What they may see comes only from their memberships."""
@@ -27,21 +33,13 @@ class User(AbstractUser):
     def roles(self) -> set[str]:
         return {m.role for m in self.get_memberships()}
 
+    def can(self, action: str, obj=None) -> bool:
+        """The capability table's answer (accounts.permissions), for layers below accounts."""
+        return permissions.can(self, action, obj)
 
-class Role(models.TextChoices):
-    DISTRICT_ADMIN = "district_admin", "District administrator"
-    COORDINATOR = "coordinator", "WBL coordinator"
-    COUNSELOR = "counselor", "Counselor"
-    MENTOR = "mentor", "Mentor"
-    PARTNER_ADMIN = "partner_admin", "Partner administrator"
-    STUDENT = "student", "Student"
-    GUARDIAN = "guardian", "Parent or guardian"
-
-
-STAFF_ROLES = {Role.DISTRICT_ADMIN, Role.COORDINATOR, Role.COUNSELOR}
-PARTNER_ROLES = {Role.MENTOR, Role.PARTNER_ADMIN}
-SCHOOL_STAFF_ROLES = (Role.COORDINATOR, Role.COUNSELOR)
-"""Roles a membership may limit to one school (a database constraint keeps it so)."""
+    def permitted(self, action: str, queryset):
+        """`queryset` narrowed to what the table lets this user do `action` to."""
+        return permissions.permitted(self, action, queryset)
 
 
 class Membership(models.Model):
@@ -59,6 +57,8 @@ class Membership(models.Model):
         help_text="Required for mentors and partner administrators.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    access_paths = AccessPaths(district="district_id", school="school_id", partner="partner_id")
 
     class Meta:
         ordering = ["district", "role"]

@@ -58,18 +58,25 @@ class ScopedQuerySet(models.QuerySet):
 class AccessPaths:
     """Where a model keeps what the capability table checks, as ORM lookups from the model.
 
-    `district`, `school` and `partner` lead to ids; `mentor` to the Mentor whose user and
-    partner are compared; `person` to the user a record is about (a student's own account);
-    `guardian` to the users linked as the student's guardians. An empty path means the
-    model has no such thing, and a rule that needs it never matches.
+    `district`, `school` and `partner` lead to ids; `mentor` and `mentor_partner` to the
+    user and partner of the record's mentor; `person` to the user a record is about (a
+    student's own account); `guardian` to the users linked as the student's guardians. An
+    empty path means the model has no such thing, and a rule that needs it never matches.
     """
 
     district: str = "district_id"
     school: str = ""
     partner: str = ""
     mentor: str = ""
+    mentor_partner: str = ""
     person: str = ""
     guardian: str = ""
+
+    def through(self, relation: str) -> "AccessPaths":
+        """The same paths seen from a model that reaches this one through `relation`."""
+        return AccessPaths(
+            **{name: f"{relation}__{path}" if path else "" for name, path in vars(self).items()}
+        )
 
 
 def prefixed_q(q, prefix):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from trellis.core.tenancy import ScopedQuerySet, prefixed_q
+from trellis.core.tenancy import AccessPaths, ScopedQuerySet, prefixed_q
 from trellis.placements.models import Placement
 
 
@@ -76,6 +76,7 @@ class HourLog(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = HourLogQuerySet.as_manager()
+    access_paths = Placement.access_paths.through("placement")
 
     class Meta:
         ordering = ["-date", "-start_time"]
@@ -124,6 +125,8 @@ class PayPeriod(models.Model):
     start_date = models.DateField()
     end_date = models.DateField()
 
+    access_paths = AccessPaths(district="district_id")
+
     class Meta:
         ordering = ["start_date"]
         constraints = [
@@ -143,6 +146,8 @@ class ProgramBudget(models.Model):
     name = models.CharField(max_length=200)
     amount = models.DecimalField(max_digits=10, decimal_places=2)
     opportunities = models.ManyToManyField("opportunities.Opportunity", related_name="budgets", blank=True)
+
+    access_paths = AccessPaths(district="district_id")
 
     class Meta:
         ordering = ["school_year", "name"]

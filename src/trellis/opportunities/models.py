@@ -6,7 +6,7 @@ from django.db.models import F, Q
 
 from trellis.accounts.models import PARTNER_ROLES, STAFF_ROLES, Role
 from trellis.core.models import describe_weekdays
-from trellis.core.tenancy import ScopedQuerySet
+from trellis.core.tenancy import AccessPaths, ScopedQuerySet
 
 
 class CareerCluster(models.Model):
@@ -116,6 +116,7 @@ class Opportunity(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = OpportunityQuerySet.as_manager()
+    access_paths = AccessPaths(district="district_id", partner="partner_id")
 
     class Meta:
         ordering = ["title"]

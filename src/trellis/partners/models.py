@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from trellis.accounts.models import PARTNER_ROLES, STAFF_ROLES
 from trellis.core.places import UnknownZip, locate_zip
-from trellis.core.tenancy import ScopedQuerySet
+from trellis.core.tenancy import AccessPaths, ScopedQuerySet
 
 
 class PartnerKind(models.TextChoices):
@@ -66,6 +66,7 @@ class Partner(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PartnerQuerySet.as_manager()
+    access_paths = AccessPaths(district="district_id", partner="pk")
 
     class Meta:
         ordering = ["name"]
@@ -99,6 +100,8 @@ class Worksite(models.Model):
     location_is_approximate = models.BooleanField(
         default=False, help_text="The coordinates are the centre of the ZIP code, not the street address."
     )
+
+    access_paths = AccessPaths(district="partner__district_id", partner="partner_id")
 
     class Meta:
         ordering = ["name"]
@@ -139,6 +142,9 @@ class Mentor(models.Model):
     background_check_date = models.DateField(null=True, blank=True)
 
     objects = MentorQuerySet.as_manager()
+    access_paths = AccessPaths(
+        district="partner__district_id", partner="partner_id", mentor="user_id", mentor_partner="partner_id"
+    )
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]

@@ -10,7 +10,7 @@ from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from trellis.accounts.models import Role
-from trellis.core.tenancy import ScopedQuerySet
+from trellis.core.tenancy import AccessPaths, ScopedQuerySet
 from trellis.students.models import guardians_students
 
 
@@ -50,6 +50,12 @@ class Application(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApplicationQuerySet.as_manager()
+    access_paths = AccessPaths(
+        district="student__district_id",
+        school="student__school_id",
+        partner="opportunity__partner_id",
+        person="student__user_id",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -148,6 +154,15 @@ class Placement(models.Model):
     student_learner_agreement_on_file = models.BooleanField(default=False, help_text="Allows a minor in a hazardous (starred HO) role.")
 
     objects = PlacementQuerySet.as_manager()
+    access_paths = AccessPaths(
+        district="district_id",
+        school="student__school_id",
+        partner="opportunity__partner_id",
+        mentor="mentor__user_id",
+        mentor_partner="mentor__partner_id",
+        person="student__user_id",
+        guardian="student__guardian_links__guardian_user_id",
+    )
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -209,6 +224,8 @@ class Agreement(models.Model):
     body_sha256 = models.CharField(max_length=64, editable=False)
     required_signers = models.JSONField(default=list, help_text="Signer roles required, e.g. student, guardian, mentor, coordinator.")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    access_paths = Placement.access_paths.through("placement")
 
     class Meta:
         ordering = ["placement", "kind"]
@@ -351,6 +368,8 @@ class Concern(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     resolution_note = models.TextField(blank=True, help_text="What was done, for the record and for whoever raised it.")
+
+    access_paths = Placement.access_paths.through("placement")
 
     class Meta:
         ordering = ["-created_at"]

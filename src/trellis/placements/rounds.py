@@ -6,7 +6,7 @@ from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from trellis.accounts.models import PARTNER_ROLES, SCHOOL_STAFF_ROLES, Role
-from trellis.core.tenancy import NOTHING, ScopedQuerySet, get_for_user
+from trellis.core.tenancy import NOTHING, AccessPaths, ScopedQuerySet, get_for_user
 from trellis.opportunities.models import Opportunity
 from trellis.students.models import Student
 
@@ -124,6 +124,7 @@ class MatchRound(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MatchRoundQuerySet.as_manager()
+    access_paths = AccessPaths(district="district_id", school="school_id")
 
     class Meta:
         ordering = ["-created_at"]

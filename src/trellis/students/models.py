@@ -9,7 +9,7 @@ from django.db.models import Q, Subquery
 
 from trellis.accounts.models import Role
 from trellis.core.places import UnknownZip, locate_zip
-from trellis.core.tenancy import ScopedQuerySet
+from trellis.core.tenancy import AccessPaths, ScopedQuerySet
 
 
 class Transportation(models.TextChoices):
@@ -106,6 +106,12 @@ class Student(models.Model):
     is_active = models.BooleanField(default=True)
 
     objects = StudentQuerySet.as_manager()
+    access_paths = AccessPaths(
+        district="district_id",
+        school="school_id",
+        person="user_id",
+        guardian="guardian_links__guardian_user_id",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]
