@@ -19,6 +19,7 @@ ask the user instead: `user.can(...)`, `user.permitted(...)`.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, Subquery
 
 from trellis.accounts.roles import MANAGER_ROLES, PARTNER_ROLES, STAFF_ROLES, Role
@@ -79,11 +80,14 @@ _TABLE = (
            "Run a placement: confirm, activate, complete, withdraw, change its mentor, "
            "see its agreements and outcomes; the placement board", STUDENTS_COORDINATOR),
     Action("placement.replace", "Re-place a student after a withdrawal", STUDENTS_COORDINATOR),
+    Action("partner.review_relationship",
+           "A partner's record with the district: hosting, withdrawals, evaluations, hires",
+           _grants(DISTRICT=MANAGERS)),
     Action("outcome.record", "Record a student's outcome with a partner", STUDENTS_COORDINATOR),
     Action("concern.resolve", "Resolve a concern raised about a placement", STUDENTS_COORDINATOR),
     Action("agreement.sign_for_school", "Sign a placement's agreements as the coordinator",
            STUDENTS_COORDINATOR),
-    Action("agreement.sign_as_guardian", "Sign a placement's parental consent as a guardian",
+    Action("guardian.follow", "Follow a linked student's placements (a guardian's home page)",
            _grants(GUARDIAN=GUARDIAN)),
     Action("agreement_text.edit", "Set the district's wording of agreements",
            _grants(DISTRICT_WIDE=MANAGERS), superuser=False),
@@ -305,6 +309,16 @@ def permitted_q(user, name: str, model) -> Q:
                 if part is not None:
                     q |= part
     return q
+
+
+def require(user, name: str, obj=None, *, refusal: str) -> None:
+    """For services: raise PermissionDenied with `refusal` unless `can(user, name, obj)`.
+
+    Views fetch with get_for_user (404 outside scope); a service called with a record the
+    actor may see but not act on refuses with a sentence saying who may.
+    """
+    if not can(user, name, obj):
+        raise PermissionDenied(refusal)
 
 
 def permitted(user, name: str, queryset):

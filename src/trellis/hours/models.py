@@ -4,22 +4,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from trellis.core.tenancy import AccessPaths, ScopedQuerySet, prefixed_q
-from trellis.placements.models import Placement
+from trellis.core.tenancy import AccessPaths
+from trellis.placements.models import Placement, ThroughPlacementQuerySet
 
 
 class SessionQuerySet(models.QuerySet):
     def for_user(self, user):
         """Sessions of the placements the user sees (Placement's row rule, as a subquery)."""
         return self.filter(placement__in=Placement.objects.for_user(user).values("pk"))
-
-
-class ThroughPlacementQuerySet(ScopedQuerySet):
-    """Rows that belong to one placement are seen exactly where the placement is."""
-
-    def membership_q(self, user, m):
-        placement_q = Placement.objects.membership_q(user, m)
-        return None if placement_q is None else prefixed_q(placement_q, "placement__")
 
 
 class Session(models.Model):

@@ -10,7 +10,7 @@ from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from trellis.accounts.models import Role
-from trellis.core.tenancy import AccessPaths, ScopedQuerySet
+from trellis.core.tenancy import AccessPaths, ScopedQuerySet, prefixed_q
 from trellis.students.models import guardians_students
 
 
@@ -90,6 +90,15 @@ class PlacementQuerySet(ScopedQuerySet):
 
     def active(self):
         return self.filter(status=Placement.Status.ACTIVE)
+
+
+class ThroughPlacementQuerySet(ScopedQuerySet):
+    """Rows that belong to one placement (agreements, hour logs, ...) are seen exactly where
+    the placement is: its row rule, through `placement`."""
+
+    def membership_q(self, user, m):
+        placement_q = Placement.objects.membership_q(user, m)
+        return None if placement_q is None else prefixed_q(placement_q, "placement__")
 
 
 class IllegalTransition(ValidationError):
@@ -225,6 +234,7 @@ class Agreement(models.Model):
     required_signers = models.JSONField(default=list, help_text="Signer roles required, e.g. student, guardian, mentor, coordinator.")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ThroughPlacementQuerySet.as_manager()
     access_paths = Placement.access_paths.through("placement")
 
     class Meta:
