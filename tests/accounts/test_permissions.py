@@ -184,6 +184,10 @@ def test_superusers_act_without_a_role_only_where_the_table_says_so(personas, dj
     assert not can(root, "staff.invite", personas.district)
     assert not can(root, "hours.approve", f.HourLogFactory(placement=personas.placement_a))
     assert not can(root, "partner.manage", personas.partner_p)
+    # A student's own work is the student's: nobody logs hours or applies in their name.
+    assert not can(root, "hours.log", personas.placement_a)
+    assert not can(root, "application.submit", f.ApplicationFactory(student=personas.student_a))
+    assert not can(root, "round.rank", personas.student_a)
 
 
 def test_an_unknown_action_is_an_error_not_a_refusal(personas):

@@ -32,7 +32,7 @@ class Scope(StrEnum):
     DISTRICT = "the record's district"
     DISTRICT_WIDE = "the record's district, from a role not limited to one school"
     SCHOOL = "the record's district if district-wide, otherwise the record's own school"
-    PARTNER = "the record's partner"
+    PARTNER = "the record's partner (a partner belongs to one district)"
     MENTOR = "records the person mentors, at the partner they mentor for"
     GUARDIAN = "records of a student the person is linked to as a guardian"
     SELF = "records about the person themself (their own student record)"
@@ -88,7 +88,7 @@ _TABLE = (
     Action("agreement.sign_for_school", "Sign a placement's agreements as the coordinator",
            STUDENTS_COORDINATOR),
     Action("guardian.follow", "Follow a linked student's placements (a guardian's home page)",
-           _grants(GUARDIAN=GUARDIAN)),
+           _grants(GUARDIAN=GUARDIAN), superuser=False),
     Action("agreement_text.edit", "Set the district's wording of agreements",
            _grants(DISTRICT_WIDE=MANAGERS), superuser=False),
     Action("placement.read_withdrawal_note", "Read why a placement was withdrawn",
@@ -103,8 +103,9 @@ _TABLE = (
            _grants(DISTRICT_WIDE=MANAGERS)),
     # --- Applications and match rounds ----------------------------------------------------
     Action("application.submit", "Apply to an opportunity, or withdraw one's application",
-           _grants(SELF=STUDENT)),
-    Action("reflection.write", "Write a reflection on one's own placement", _grants(SELF=STUDENT)),
+           _grants(SELF=STUDENT), superuser=False),
+    Action("reflection.write", "Write a reflection on one's own placement", _grants(SELF=STUDENT),
+           superuser=False),
     Action("application.review", "Decline, rank or accept a partner's applicants",
            _grants(PARTNER=PARTNER_ADMIN), superuser=False),
     Action("round.create", "Open a match round for the district or one's school",
@@ -112,7 +113,8 @@ _TABLE = (
     Action("round.manage", "Run, compare, publish and follow up a match round",
            _grants(SCHOOL=MANAGERS)),
     Action("round.review", "The staff pages of a match round", _grants(DISTRICT=STAFF)),
-    Action("round.rank", "Rank opportunities in a round for oneself", _grants(SELF=STUDENT)),
+    Action("round.rank", "Rank opportunities in a round for oneself", _grants(SELF=STUDENT),
+           superuser=False),
     # --- Partners and opportunities -------------------------------------------------------
     Action("partner.manage",
            "Run the partner portal: profile, worksites, mentors, interns",
@@ -128,7 +130,8 @@ _TABLE = (
     Action("mentor.record_background_check", "Record a mentor's background check",
            _grants(DISTRICT=MANAGERS)),
     # --- Hours, schedules, pay ------------------------------------------------------------
-    Action("hours.log", "Log, fix and withdraw one's own unapproved hours", _grants(SELF=STUDENT)),
+    Action("hours.log", "Log, fix and withdraw one's own unapproved hours", _grants(SELF=STUDENT),
+           superuser=False),
     Action("hours.approve", "Approve or return the hours of students one supervises",
            _grants(MENTOR=MENTOR, PARTNER=PARTNER_ADMIN), superuser=False),
     Action("hours.correct", "Correct any hour log, approved ones included", STUDENTS_COORDINATOR),
@@ -219,6 +222,16 @@ def _holds(m, grant: Grant) -> bool:
 
 
 def _covers(user, m, scope: Scope, obj, paths: AccessPaths) -> bool:
+    # A partner belongs to one district: the partner scopes compare the partner alone.
+    if scope == Scope.PARTNER:
+        return bool(paths.partner) and m.partner_id is not None and _value(obj, paths.partner) == m.partner_id
+    if scope == Scope.MENTOR:
+        return (
+            bool(paths.mentor)
+            and m.partner_id is not None
+            and _value(obj, paths.mentor) == user.pk
+            and _value(obj, paths.mentor_partner) == m.partner_id
+        )
     if _value(obj, paths.district) != m.district_id:
         return False
     if scope == Scope.DISTRICT:
@@ -229,15 +242,6 @@ def _covers(user, m, scope: Scope, obj, paths: AccessPaths) -> bool:
         if m.is_district_wide:
             return True
         return bool(paths.school) and m.school_id is not None and _value(obj, paths.school) == m.school_id
-    if scope == Scope.PARTNER:
-        return bool(paths.partner) and m.partner_id is not None and _value(obj, paths.partner) == m.partner_id
-    if scope == Scope.MENTOR:
-        return (
-            bool(paths.mentor)
-            and m.partner_id is not None
-            and _value(obj, paths.mentor) == user.pk
-            and _value(obj, paths.mentor_partner) == m.partner_id
-        )
     if scope == Scope.GUARDIAN:
         return bool(paths.guardian) and _reaches(obj, paths.guardian, user.pk)
     return False
@@ -266,6 +270,12 @@ def can(user, name: str, obj=None) -> bool:
 
 
 def _scope_q(user, m, scope: Scope, model, paths: AccessPaths) -> Q | None:
+    if scope == Scope.PARTNER:
+        return Q(**{paths.partner: m.partner_id}) if paths.partner else None
+    if scope == Scope.MENTOR:
+        if not paths.mentor:
+            return None
+        return Q(**{paths.mentor: user.pk, paths.mentor_partner: m.partner_id})
     district = Q(**{paths.district: m.district_id})
     if scope == Scope.DISTRICT:
         return district
@@ -275,12 +285,6 @@ def _scope_q(user, m, scope: Scope, model, paths: AccessPaths) -> Q | None:
         if m.is_district_wide:
             return district
         return district & Q(**{paths.school: m.school_id}) if paths.school else None
-    if scope == Scope.PARTNER:
-        return district & Q(**{paths.partner: m.partner_id}) if paths.partner else None
-    if scope == Scope.MENTOR:
-        if not paths.mentor:
-            return None
-        return district & Q(**{paths.mentor: user.pk, paths.mentor_partner: m.partner_id})
     if scope == Scope.GUARDIAN:
         if not paths.guardian:
             return None
