@@ -12,7 +12,7 @@ install: $(VENV)/.installed
 
 # Re-sync only when the lock changed; otherwise a no-op. uv comes from PATH, or is installed
 # with pip into .uv/ (kept apart from .venv, which `uv pip sync` makes exactly the lock).
-$(VENV)/.installed: requirements.lock
+$(VENV)/.installed: requirements.lock pyproject.toml
 	@if ! command -v uv >/dev/null 2>&1 && [ ! -x .uv/bin/uv ]; then \
 		echo "Installing uv with pip (not found on PATH)"; \
 		$(PYTHON) -m venv .uv && .uv/bin/python -m pip install -q uv; \
@@ -20,6 +20,9 @@ $(VENV)/.installed: requirements.lock
 	@UV=$$(command -v uv 2>/dev/null || echo .uv/bin/uv); \
 	[ -x $(BIN)/python ] || $$UV venv -q --python $(PYTHON) $(VENV); \
 	VIRTUAL_ENV=$(VENV) $$UV pip sync -q --python $(BIN)/python requirements.lock
+	@# sync removes what the lock does not name, so the project itself goes back in after it.
+	@UV=$$(command -v uv 2>/dev/null || echo .uv/bin/uv); \
+	VIRTUAL_ENV=$(VENV) $$UV pip install -q --no-deps --python $(BIN)/python -e .
 	@touch $@
 
 lock:

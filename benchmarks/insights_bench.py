@@ -48,7 +48,7 @@ def setup_django(url: str) -> None:
 def seed(students: int) -> None:
     from django.core.management import call_command
 
-    from trellis.core.demo import DISTRICT_SLUG
+    from trellis.demo.build import DISTRICT_SLUG
     from trellis.students.models import Student
 
     call_command("migrate", verbosity=0, interactive=False)

@@ -60,8 +60,8 @@ def main():
     from trellis.opportunities.models import CareerCluster, Opportunity
     from trellis.partners.models import Partner, Worksite
     from trellis.placements.models import Application, Evaluation, Placement, Reflection
+    from trellis.portals.student.record import build_record, render_pdf
     from trellis.students.models import Student
-    from trellis.students.record import build_record, render_pdf
 
     rng = random.Random(1)
     district = District.objects.create(name="Bench", slug="bench", state="VA")

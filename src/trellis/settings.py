@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 SRC_DIR = BASE_DIR / "src" / "trellis"
@@ -50,9 +51,15 @@ INSTALLED_APPS = [
     "trellis.placements",
     "trellis.hours",
     "trellis.insights",
+    "trellis.portals",
+    "trellis.demo",
 ]
 
 MIDDLEWARE = [
+    # First and last: django-prometheus times the whole stack and labels latency by view.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Before the HTTPS redirect, so a redirected request is logged with its id too.
+    "trellis.core.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -64,6 +71,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "trellis.core.replica.ReportReplicaMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "trellis.urls"
@@ -79,22 +88,46 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "trellis.core.context_processors.navigation",
+                "trellis.portals.context_processors.navigation",
             ],
         },
     },
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the web process and the task worker share the file.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE",
-         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+
+
+def _database(url: str) -> dict:
+    config = env.db_url_config(url)
+    config.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+    # With persistent connections, check one before reuse so a database restart costs no errors.
+    config.setdefault("CONN_HEALTH_CHECKS", env.bool("CONN_HEALTH_CHECKS", default=True))
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL and a busy timeout let the web process and the task worker share the file.
+        config.setdefault("OPTIONS", {}).update(
+            {"timeout": 20, "transaction_mode": "IMMEDIATE",
+             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        )
+    return config
+
+
+DATABASES = {"default": _database(env("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
+# Optional read replica for reports (trellis.core.replica); tests mirror it onto default.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = _database(env("DATABASE_REPLICA_URL"))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["trellis.core.replica.ReportReplicaRouter"]
+
+# Several web servers share one cache: the database's (run `manage.py createcachetable`) or
+# Redis (redis://host:6379/0). Process-local memory only for the demo and the tests.
+CACHES = {
+    "default": env.cache_url(
+        "CACHE_URL",
+        default="locmemcache://" if (DEMO or TESTING or DEBUG) else "dbcache://trellis_cache",
     )
+}
+# Sessions live in the database by default; `django.contrib.sessions.backends.cache` with a
+# Redis CACHE_URL keeps them in Redis instead.
+SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -168,6 +201,8 @@ _HTTPS = env.bool("HTTPS", default=not (DEBUG or DEMO or TESTING))
 SESSION_COOKIE_SECURE = _HTTPS
 CSRF_COOKIE_SECURE = _HTTPS
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_HTTPS)
+# Probes and the metrics scrape come from inside the network over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if _HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
 SECURE_HSTS_PRELOAD = _HTTPS
@@ -189,12 +224,44 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Logs: one line per event on stderr, as JSON (one object a line, for a log collector) or text
+# (the demo). Every line carries the request id; trellis.request logs one line per request.
+LOG_FORMAT = env("LOG_FORMAT", default="text").strip().lower()
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "trellis.core.request_log.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        # The access line: on by default in JSON (production); the demo's runserver has its own.
+        "trellis.request": {
+            "level": env("REQUEST_LOG_LEVEL", default="").upper()
+            or ("INFO" if LOG_FORMAT == "json" else "WARNING"),
+        },
+    },
 }
+
+# Metrics (trellis.core.metrics): /metrics and the task worker's exporter need this bearer token;
+# unset, there are no metrics endpoints at all.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+TASK_WORKER_METRICS_PORT = env.int("TASK_WORKER_METRICS_PORT", default=0)
+TASK_WORKER_METRICS_ADDRESS = env("TASK_WORKER_METRICS_ADDRESS", default="127.0.0.1")
+# Request latency buckets (seconds) around the 150 ms page budget.
+PROMETHEUS_LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, float("inf"))
 
 # Calendar feeds, e-mailed approval and signing links.
 SIGNED_LINK_MAX_AGE_DAYS = env.int("SIGNED_LINK_MAX_AGE_DAYS", default=14)

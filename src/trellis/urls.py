@@ -3,15 +3,24 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from trellis.core import health, metrics
+from trellis.core import urls as core_urls
+from trellis.portals import urls as portal_urls
+
 urlpatterns = [
-    path("", include("trellis.core.urls")),
+    # Operations: probes and the Prometheus scrape (public URLs; metrics need a bearer token).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
+    # The home page lives in portals but keeps its name "core:home" beside core's own routes.
+    path("", include((portal_urls.home_patterns + core_urls.urlpatterns, core_urls.app_name))),
     path("accounts/", include("trellis.accounts.urls")),
     path("admin/", admin.site.urls),
     path("students/", include("trellis.students.urls")),
-    path("me/", include("trellis.students.portal_urls")),
+    path("me/", include("trellis.portals.student.urls")),
     path("partners/", include("trellis.partners.urls")),
-    path("partner/", include("trellis.partners.portal_urls")),
-    path("mentor/", include("trellis.partners.mentor_urls")),
+    path("partner/", include("trellis.portals.partner.urls")),
+    path("mentor/", include("trellis.portals.mentor.urls")),
     path("rubric/", include("trellis.placements.rubric_urls")),
     path("opportunities/", include("trellis.opportunities.urls")),
     path("placements/", include("trellis.placements.urls")),

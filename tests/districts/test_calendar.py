@@ -93,3 +93,21 @@ def test_a_date_outside_the_loaded_range_loads_its_month(personas, django_assert
     with django_assert_max_num_queries(2):
         days = [cal.day_type(dt.date(2027, 1, 1) + dt.timedelta(days=i)) for i in range(31)]
     assert days[17] == DayType.NO_SCHOOL  # MLK
+
+
+def test_a_calendar_of_days_in_hand_answers_by_the_same_rules_without_a_query(
+    db, django_assert_num_queries
+):
+    year = (dt.date(2026, 8, 24), dt.date(2027, 8, 6))
+    days = [
+        (dt.date(2026, 11, 26), DayType.NO_SCHOOL, "Thanksgiving", None),
+        (dt.date(2026, 10, 16), DayType.EARLY_RELEASE, "Conferences", dt.time(12, 30)),
+    ]
+    with django_assert_num_queries(0):
+        cal = DistrictCalendar.from_days(days, [year])
+        assert cal.entry(dt.date(2026, 11, 26)).is_holiday
+        assert cal.entry(dt.date(2026, 10, 16)).early_release_time == dt.time(12, 30)
+        assert cal.is_school_day(dt.date(2026, 11, 24))  # an unmarked weekday in the year
+        assert not cal.is_school_day(dt.date(2026, 11, 28))  # Saturday
+        assert not cal.is_school_day(dt.date(2026, 8, 14))  # before the school year
+        assert len(cal.entries(dt.date(2026, 9, 1), dt.date(2026, 9, 30))) == 30

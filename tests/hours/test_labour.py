@@ -352,3 +352,28 @@ def test_eligibility_follows_each_students_birthday_through_the_memo(personas, f
         eligible_for_opportunity(born(D(2011, 2, 27)), friday_internship, calendar)[0] is False
     )  # same profile as March
     assert len(calendar.memo) == memo_size
+
+
+def test_only_the_bands_with_caps_say_they_limit_hours():
+    assert band_for(14).limits_hours and band_for(15).limits_hours
+    assert not band_for(16).limits_hours and not band_for(17).limits_hours
+    assert not band_for(18).limits_hours
+
+
+def test_a_weeks_flags_go_on_the_logs_of_the_day_they_break():
+    """The pure part of refresh_labour_flags: plain logs in, each log's flags out."""
+    from types import SimpleNamespace
+
+    from trellis.hours.services import week_labour_flags
+
+    student = Student(birth_date=D(2011, 6, 1), grade=10)  # 15 in January 2027
+    logs = [
+        SimpleNamespace(pk=1, date=SCHOOL_DAY, start_time=T(15, 0), end_time=T(18, 30)),
+        SimpleNamespace(pk=2, date=SCHOOL_DAY + dt.timedelta(days=1), start_time=T(15, 0), end_time=T(17, 0)),
+    ]
+    flags = week_labour_flags(
+        student, logs, FakeCalendar(), hazardous=False, student_learner_agreement=False
+    )
+    assert [f["rule"] for f in flags[0]] == ["daily_hours_school_day"]
+    assert flags[0][0]["date"] == SCHOOL_DAY.isoformat()
+    assert flags[1] == []

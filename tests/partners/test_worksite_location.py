@@ -16,9 +16,9 @@ from tests.admin_helpers import admin_post_data
 from trellis.core.places import UnknownZip, locate_zip
 from trellis.opportunities.search import opportunity_row, student_row
 from trellis.partners import services
-from trellis.partners.forms import WorksiteForm
 from trellis.partners.models import Worksite
 from trellis.placements.matching_adapter import ineligibility
+from trellis.portals.partner.forms import WorksiteForm
 from trellis.students.models import Transportation
 
 LEESBURG = (39.042, -77.6054)  # ZIP 20175

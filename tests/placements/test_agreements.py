@@ -17,14 +17,19 @@ from trellis.placements.agreements import (
     DEFAULT_TEXTS,
     AgreementText,
     SigningRefused,
+    agreement_kinds,
     check_template,
+    fully_signed,
+    kinds_for,
     make_guardian_token,
     missing_signatures,
     read_guardian_token,
+    required_signers,
     reset_agreement_text,
     set_agreement_text,
     sign_agreement,
     signable_roles,
+    signers_for,
 )
 from trellis.placements.models import Agreement, Signature
 
@@ -317,3 +322,50 @@ def test_every_default_text_renders_without_leftover_placeholders(personas):
     for _title, body in DEFAULT_TEXTS.values():
         check_template(body)
         assert "${" not in render_text(body, values)
+
+
+# --- Who signs what, from plain facts (the placement versions and the demo use these) ---------
+
+
+@pytest.mark.parametrize(
+    ("hazardous", "minor", "student_learner"),
+    [(False, False, False), (False, True, False), (True, False, False), (True, True, True)],
+)
+def test_a_student_learner_agreement_is_added_only_for_a_minor_in_hazardous_work(
+    hazardous, minor, student_learner
+):
+    kinds = agreement_kinds(hazardous=hazardous, minor=minor)
+    assert kinds[:3] == ["training_agreement", "training_plan", "parental_consent"]
+    assert ("student_learner" in kinds) is student_learner
+
+
+def test_a_guardian_signs_for_a_minor_and_an_adult_student_signs_their_own_consent():
+    assert signers_for("training_agreement", minor=True) == [
+        "student",
+        "guardian",
+        "mentor",
+        "coordinator",
+    ]
+    assert signers_for("training_agreement", minor=False) == ["student", "mentor", "coordinator"]
+    assert signers_for("parental_consent", minor=True) == ["guardian"]
+    assert signers_for("parental_consent", minor=False) == ["student"]
+    assert signers_for("training_plan", minor=True) == ["student", "mentor", "coordinator"]
+    assert signers_for("student_learner", minor=True) == signers_for(
+        "training_agreement", minor=True
+    )
+
+
+def test_the_placement_versions_ask_the_plain_rules_about_the_start_date(personas):
+    placement = proposed_placement(personas)
+    minor = placement.student.age_on(placement.start_date) < 18
+    assert kinds_for(placement) == agreement_kinds(
+        hazardous=placement.opportunity.is_hazardous, minor=minor
+    )
+    for kind in kinds_for(placement):
+        assert required_signers(kind, placement) == signers_for(kind, minor=minor)
+
+
+def test_fully_signed_needs_every_required_role_and_at_least_one():
+    assert fully_signed(["student", "mentor"], ["mentor", "student", "coordinator"])
+    assert not fully_signed(["student", "mentor"], ["student"])
+    assert not fully_signed([], [])

@@ -324,3 +324,11 @@ def test_rubric_page_query_count_does_not_grow(
     with django_assert_max_num_queries(8):
         response = client.get(EDIT)
     assert response.status_code == 200
+
+
+def test_the_mean_score_is_the_rubric_average_to_two_places():
+    from trellis.placements.models import Evaluation
+
+    assert Evaluation.mean_of({"a": 3, "b": 4, "c": 4}) == 3.67
+    assert Evaluation.mean_of({"a": "2", "b": 3}) == 2.5
+    assert Evaluation.mean_of({}) is None

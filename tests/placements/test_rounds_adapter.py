@@ -317,3 +317,33 @@ def test_under_the_federal_minimum_working_age_is_ineligible_whatever_the_opport
     rules = adapter.ineligibility(srow(birth_date=dt.date(2013, 6, 1), grade=9), orow(min_age=12))
     assert [c for c, _ in rules] == ["age"]
     assert "Federal law" in rules[0][1] and "age 14" in rules[0][1]
+
+
+def test_build_problem_is_the_rows_problem_of_what_it_reads(world):
+    _, r, *_ = world
+    read = adapter.build_problem(r)
+    again = adapter.problem_from_rows(
+        r,
+        read.students,
+        read.opportunities,
+        read.capacity,
+        read.choices,
+        {(s, o): 2 for s, o in [(world[5].pk, world[2].pk)]},
+    )
+    assert again.priority == read.priority
+    assert again.ineligible == read.ineligible
+    assert again.lottery == read.lottery and again.fingerprint == read.fingerprint
+
+
+def test_a_problem_from_plain_rows_needs_no_database():
+    from trellis.placements.rounds import MatchRound
+
+    r = MatchRound(lottery_seed=7, priority_rules=["grade", "lottery"])
+    students = [srow(id=1, grade=12), srow(id=2, grade=10)]
+    problem = adapter.problem_from_rows(
+        r, students, [orow(id=10, min_grade=11)], {10: 1}, {1: [10], 2: [10]}
+    )
+    assert (1, 10) in problem.priority
+    assert [c for c, _ in problem.ineligible[2, 10]] == ["grade"]
+    solved = adapter.solve_problem(problem, "stable")
+    assert solved["assignment"] == {"1": 10, "2": None}

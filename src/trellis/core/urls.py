@@ -4,7 +4,6 @@ from trellis.core import notification_views, views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/<int:pk>/read/", notification_views.notification_read, name="notification_read"),

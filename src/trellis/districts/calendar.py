@@ -60,7 +60,22 @@ class DistrictCalendar:
         self._rows: dict[dt.date, CalendarEntry] = {}
         self._loaded: list[tuple[dt.date, dt.date]] = []
         self._years: list[tuple[dt.date, dt.date]] | None = None
+        self._entries: dict[dt.date, CalendarEntry] = {}  # answers given, once loaded
         self.memo: dict = {}  # callers may cache derived values (e.g. an opportunity's shifts)
+
+    @classmethod
+    def from_days(cls, days, school_years, *, district=None, school=None) -> "DistrictCalendar":
+        """A calendar of marked days already in hand, which never queries: for a caller that
+        writes the calendar itself (the demo generator) and must plan with the same rules.
+
+        `days` are (date, day_type, label, early_release_time); `school_years` (start, end).
+        """
+        calendar = cls(district, school)
+        for date, day_type, label, early in days:
+            calendar._rows[date] = CalendarEntry(date, day_type, label, early, explicit=True)
+        calendar._loaded.append((dt.date.min, dt.date.max))
+        calendar._years = list(school_years)
+        return calendar
 
     def load(self, start: dt.date, end: dt.date) -> "DistrictCalendar":
         """Fetch the marked days of [start, end] in one query; later look-ups in it hit memory."""
@@ -98,18 +113,21 @@ class DistrictCalendar:
         return any(start <= day <= end for start, end in self._school_years())
 
     def entry(self, day: dt.date) -> CalendarEntry:
+        known = self._entries.get(day)
+        if known is not None:
+            return known  # labour checks ask about the same days again and again
         if not self._covers(day, day):
             # A miss loads the surrounding weeks, so scanning forward day by day stays cheap.
             first = day.replace(day=1)
             self.load(
                 monday_of(first), monday_of(first + dt.timedelta(days=40)) + dt.timedelta(days=6)
             )
-        row = self._rows.get(day)
-        if row is not None:
-            return row
-        if day.weekday() < 5 and self.in_school_year(day):
-            return CalendarEntry(day, DayType.SCHOOL_DAY)
-        return CalendarEntry(day, DayType.NO_SCHOOL)
+        entry = self._rows.get(day)
+        if entry is None:
+            school = day.weekday() < 5 and self.in_school_year(day)
+            entry = CalendarEntry(day, DayType.SCHOOL_DAY if school else DayType.NO_SCHOOL)
+        self._entries[day] = entry
+        return entry
 
     def day_type(self, day: dt.date) -> str:
         return self.entry(day).day_type

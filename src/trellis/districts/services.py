@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from trellis.core.metrics import timed
 from trellis.core.models import AuditEvent
 from trellis.districts.ics import CalendarImportError, parse_calendar, plan_days
 from trellis.districts.models import CalendarDay, CalendarSource, DayType
@@ -62,6 +63,7 @@ def _source_for(district, source_label: str) -> CalendarSource:
     return source
 
 
+@timed("calendar_import")  # outside the transaction: the time includes the commit
 @transaction.atomic
 def import_calendar(*, district, ics_bytes: bytes, actor, source_label: str) -> ImportSummary:
     """Import (or re-import) a district calendar; all or nothing.

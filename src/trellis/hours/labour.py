@@ -45,6 +45,21 @@ class AgeBand:
     def covers(self, age: int) -> bool:
         return age >= self.min_age and (self.max_age is None or age <= self.max_age)
 
+    @property
+    def limits_hours(self) -> bool:
+        """Whether any cap on hours or on the time of day applies (none from 16 federally)."""
+        return any(
+            limit is not None
+            for limit in (
+                self.daily_school_day,
+                self.daily_non_school_day,
+                self.weekly_school_week,
+                self.weekly_non_school_week,
+                self.earliest_start,
+                self.latest_end,
+            )
+        )
+
 
 FEDERAL_RULES: tuple[AgeBand, ...] = (
     AgeBand("under 14", 0, 13, allowed=False, hazardous=Hazardous.FORBIDDEN),

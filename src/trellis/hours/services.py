@@ -81,31 +81,22 @@ def _check_times(
     return hours_between(start_time, end_time)
 
 
-def refresh_labour_flags(student, day: dt.date, *, focus: HourLog | None = None) -> list[dict]:
-    """Re-check the youth labour rules over the student's logs in the week of `day`.
+def week_labour_flags(
+    student, logs, calendar, *, hazardous: bool, student_learner_agreement: bool, focus=None
+) -> list[list[dict]]:
+    """The labour flags each of one week's logs carries, in the order given (date, start, pk).
 
-    Flags never block a log (the hours were worked); they tell the coordinator. Each log
-    carries the violations dated on its day; a violation dated on no logged day goes on
-    `focus`, the log that was just written. Returns the flags of `focus`.
+    Each log carries the violations dated on its day; a violation dated on no logged day goes
+    on `focus` if it is one of the logs, else on the last. Logs need only `pk`, `date`,
+    `start_time` and `end_time`, so the demo generator flags the logs it writes in bulk here too.
     """
-    week_start = monday_of(day)
-    week_end = week_start + dt.timedelta(days=6)
-    logs = list(
-        HourLog.objects.filter(placement__student=student, date__gte=week_start, date__lte=week_end)
-        .select_related("placement__opportunity")
-        .order_by("date", "start_time", "pk")
-    )
-    if not logs:
-        return []
     shifts = [Shift(log.date, log.start_time, log.end_time) for log in logs]
-    hazardous_placements = {log.placement for log in logs if log.placement.opportunity.is_hazardous}
     violations = check_schedule(
         student,
         shifts,
-        DistrictCalendar(student.district, student.school),
-        hazardous=bool(hazardous_placements),
-        student_learner_agreement=bool(hazardous_placements)
-        and all(p.student_learner_agreement_on_file for p in hazardous_placements),
+        calendar,
+        hazardous=hazardous,
+        student_learner_agreement=student_learner_agreement,
     )
     logged_days = {log.date for log in logs}
     by_day: dict[dt.date | None, list[dict]] = defaultdict(list)
@@ -117,11 +108,42 @@ def refresh_labour_flags(student, day: dt.date, *, focus: HourLog | None = None)
         }
         by_day[v.date if v.date in logged_days else None].append(flag)
     target = focus if focus is not None and focus.date in logged_days else logs[-1]
-    changed = []
+    out = []
     for log in logs:
         flags = list(by_day.get(log.date, []))
         if log.pk == target.pk:
             flags += by_day.get(None, [])
+        out.append(flags)
+    return out
+
+
+def refresh_labour_flags(student, day: dt.date, *, focus: HourLog | None = None) -> list[dict]:
+    """Re-check the youth labour rules over the student's logs in the week of `day`.
+
+    Flags never block a log (the hours were worked); they tell the coordinator. Returns the
+    flags of `focus`, the log that was just written.
+    """
+    week_start = monday_of(day)
+    week_end = week_start + dt.timedelta(days=6)
+    logs = list(
+        HourLog.objects.filter(placement__student=student, date__gte=week_start, date__lte=week_end)
+        .select_related("placement__opportunity")
+        .order_by("date", "start_time", "pk")
+    )
+    if not logs:
+        return []
+    hazardous_placements = {log.placement for log in logs if log.placement.opportunity.is_hazardous}
+    flags_by_log = week_labour_flags(
+        student,
+        logs,
+        DistrictCalendar(student.district, student.school),
+        hazardous=bool(hazardous_placements),
+        student_learner_agreement=bool(hazardous_placements)
+        and all(p.student_learner_agreement_on_file for p in hazardous_placements),
+        focus=focus,
+    )
+    changed = []
+    for log, flags in zip(logs, flags_by_log, strict=True):
         if log.labour_flags != flags:
             log.labour_flags = flags
             changed.append(log)

@@ -212,19 +212,6 @@ def opportunity_row(opportunity) -> dict:
     }
 
 
-def _has_hour_limits(band) -> bool:
-    return any(
-        limit is not None
-        for limit in (
-            band.daily_school_day,
-            band.daily_non_school_day,
-            band.weekly_school_week,
-            band.weekly_non_school_week,
-            band.earliest_start,
-        )
-    )
-
-
 def _labour_reason(student, opportunity, calendar, span) -> str | None:
     """The youth labour hour rules on the opportunity's own schedule (only ages that have them)."""
     ages = {student.age_on(opportunity.start_date), student.age_on(opportunity.end_date)}
@@ -234,7 +221,7 @@ def _labour_reason(student, opportunity, calendar, span) -> str | None:
             bands.append(labour.band_for(age))
         except LookupError:
             return None
-    if not any(band.allowed and _has_hour_limits(band) for band in bands):
+    if not any(band.allowed and band.limits_hours for band in bands):
         return None
     calendar.load(*(span or (opportunity.start_date, opportunity.end_date)))
     ok, code = labour.eligible_for_opportunity(student, opportunity, calendar)

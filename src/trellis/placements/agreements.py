@@ -23,7 +23,6 @@ from trellis.core.notifications import Verb, absolute_url, notify, send_emails
 from trellis.placements.models import Agreement, Placement, Signature, SignerRole
 
 Kind = Agreement.Kind
-ADULT_AGE = 18
 GUARDIAN_LINK_SALT = "trellis.placements.guardian-sign"
 
 
@@ -176,19 +175,20 @@ Experience: ${opportunity}, ${start_date} to ${end_date}
 
 
 def is_minor_on_start(placement) -> bool:
-    return placement.student.age_on(placement.start_date) < ADULT_AGE
+    return placement.student.is_minor_on(placement.start_date)
 
 
-def kinds_for(placement) -> list[str]:
+def agreement_kinds(*, hazardous: bool, minor: bool) -> list[str]:
+    """The documents a placement needs, from plain facts: a minor in hazardous work also signs
+    a student-learner agreement (29 CFR 570.50(c))."""
     kinds = [Kind.TRAINING_AGREEMENT, Kind.TRAINING_PLAN, Kind.PARENTAL_CONSENT]
-    if placement.opportunity.is_hazardous and is_minor_on_start(placement):
+    if hazardous and minor:
         kinds.append(Kind.STUDENT_LEARNER)
-    return kinds
+    return [str(k) for k in kinds]
 
 
-def required_signers(kind, placement) -> list[str]:
+def signers_for(kind, *, minor: bool) -> list[str]:
     """The roles whose signatures a document needs; a guardian signs only for a minor."""
-    minor = is_minor_on_start(placement)
     guardian = [SignerRole.GUARDIAN] if minor else []
     roles = {
         Kind.TRAINING_AGREEMENT: [
@@ -207,6 +207,22 @@ def required_signers(kind, placement) -> list[str]:
         ],
     }[Kind(kind)]
     return [str(r) for r in roles]
+
+
+def fully_signed(required_signers, signed_roles) -> bool:
+    """Every required role has signed (an agreement needing nobody is not "signed")."""
+    return bool(required_signers) and set(required_signers) <= set(signed_roles)
+
+
+def kinds_for(placement) -> list[str]:
+    return agreement_kinds(
+        hazardous=placement.opportunity.is_hazardous, minor=is_minor_on_start(placement)
+    )
+
+
+def required_signers(kind, placement) -> list[str]:
+    """The roles whose signatures a document needs; a guardian signs only for a minor."""
+    return signers_for(kind, minor=is_minor_on_start(placement))
 
 
 # --- Texts --------------------------------------------------------------------------------
@@ -496,8 +512,8 @@ def sign_agreement(*, agreement, role, typed_name, actor=None, guardian_link=Non
             "placement": placement.pk,
         },
     )
-    if agreement.kind == Kind.STUDENT_LEARNER and set(agreement.required_signers) <= set(
-        agreement.signatures.values_list("role", flat=True)
+    if agreement.kind == Kind.STUDENT_LEARNER and fully_signed(
+        agreement.required_signers, agreement.signatures.values_list("role", flat=True)
     ):
         placement.student_learner_agreement_on_file = True
         placement.save(update_fields=["student_learner_agreement_on_file"])

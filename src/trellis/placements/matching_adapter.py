@@ -7,7 +7,6 @@ and the run apply exactly the same checks, and tests need no engine to check the
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import hashlib
 import math
@@ -22,7 +21,7 @@ from trellis.hours import labour
 from trellis.opportunities.models import Opportunity, OpportunityKind
 from trellis.placements.models import Application, Placement
 from trellis.placements.rounds import MatchRound, RoundRanking
-from trellis.students.models import Student, Transportation
+from trellis.students.models import Student, Transportation, age_on
 
 ENGINE_MODE = {MatchRound.Mode.STABLE: "stable", MatchRound.Mode.MAX_PLACEMENT: "max_placement"}
 
@@ -73,13 +72,6 @@ RULE_LABELS = {
     "distance": "Distance without transportation",
 }
 EARTH_RADIUS_MILES = 3958.8
-
-
-def age_on(birth_date: dt.date, day: dt.date) -> int:
-    years = day.year - birth_date.year
-    if (day.month, day.day) < (birth_date.month, birth_date.day):
-        years -= 1
-    return years
 
 
 def haversine_miles(lat1, lon1, lat2, lon2) -> float:
@@ -353,9 +345,7 @@ def build_problem(match_round: MatchRound) -> RoundProblem:
     )
     opps = opportunity_rows(match_round)
     capacity = seats_left([o["id"] for o in opps])
-    by_student = {s["id"]: s for s in students}
-    by_opp = {o["id"]: o for o in opps}
-    choices = _rankings(match_round, list(by_student))
+    choices = _rankings(match_round, [s["id"] for s in students])
     interview = {}
     if "interview_rank" in criteria:
         interview = {
@@ -366,12 +356,27 @@ def build_problem(match_round: MatchRound) -> RoundProblem:
                 interview_rank__isnull=False,
             ).values_list("student_id", "opportunity_id", "interview_rank")
         }
+    return problem_from_rows(match_round, students, opps, capacity, choices, interview)
+
+
+def problem_from_rows(
+    match_round: MatchRound, students, opportunities, capacity, choices, interview=None
+) -> RoundProblem:
+    """The round's problem from rows in hand (no query): lottery, eligibility and priority keys.
+
+    `students` and `opportunities` are rows with STUDENT_FIELDS and OPPORTUNITY_FIELDS; the
+    demo generator builds its published round through here too, so it follows the same rules.
+    """
+    criteria = match_round.criteria
+    interview = interview or {}
+    by_student = {s["id"]: s for s in students}
+    by_opp = {o["id"]: o for o in opportunities}
     lottery = lottery_numbers(by_student, match_round.lottery_seed)
     problem = RoundProblem(
         match_round=match_round,
         criteria=criteria,
         students=students,
-        opportunities=opps,
+        opportunities=opportunities,
         capacity=capacity,
         choices=choices,
         lottery=lottery,

@@ -319,9 +319,14 @@ class Evaluation(models.Model):
         return f"{self.get_kind_display()} evaluation — {self.placement}"
 
     def save(self, *args, **kwargs):
-        values = [int(v) for v in self.scores.values()] if self.scores else []
-        self.mean_score = round(sum(values) / len(values), 2) if values else None
+        self.mean_score = self.mean_of(self.scores)
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def mean_of(scores: dict):
+        """The mean rubric score, to two places (None without scores); reports average these."""
+        values = [int(v) for v in scores.values()] if scores else []
+        return round(sum(values) / len(values), 2) if values else None
 
 
 class CareerFit(models.TextChoices):

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from trellis.core.metrics import timed
 from trellis.core.models import AuditEvent
 from trellis.opportunities.models import Opportunity
 from trellis.placements import matching_adapter as adapter
@@ -324,9 +325,18 @@ def run_match_now(match_round, *, actor, mode) -> MatchRun:
 
 def perform_match_run(run: MatchRun) -> MatchRun:
     """Do one run: read the round, solve, explain, store. Progress is saved as it goes (outside
-    any transaction) so the coordinator's page can poll it; a failure is recorded, not hidden."""
+    any transaction) so the coordinator's page can poll it; a failure is recorded, not hidden.
+    The whole run, saving included, is timed into the match_run_seconds metric."""
     if run.is_finished:  # a retried task must not redo (and re-audit) a finished run
         return run
+    with timed("match_run", mode=run.mode) as timing:
+        run = _perform_match_run(run)
+        if run.status != MatchRun.Status.DONE:
+            timing.outcome = "failed"
+    return run
+
+
+def _perform_match_run(run: MatchRun) -> MatchRun:
     match_round = run.match_round
     started = time.perf_counter()
     MatchRun.objects.filter(pk=run.pk).update(

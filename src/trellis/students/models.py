@@ -11,6 +11,21 @@ from trellis.accounts.models import Role
 from trellis.core.places import UnknownZip, locate_zip
 from trellis.core.tenancy import AccessPaths, ScopedQuerySet
 
+ADULT_AGE = 18  # under this a student is a minor: a guardian signs, youth labour rules apply
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Whole years on a given day; every age rule (labour, signers, rounds) counts this way."""
+    years = day.year - birth_date.year
+    if (day.month, day.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def is_minor(birth_date: dt.date, day: dt.date) -> bool:
+    """Under 18 on that day (a placement asks on its start date)."""
+    return age_on(birth_date, day) < ADULT_AGE
+
 
 class Transportation(models.TextChoices):
     OWN_VEHICLE = "own_vehicle", "Drives own vehicle"
@@ -131,10 +146,10 @@ class Student(models.Model):
 
     def age_on(self, day: dt.date) -> int:
         """Whole years on a given day; labour rules use the age on each session's date."""
-        years = day.year - self.birth_date.year
-        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
-            years -= 1
-        return years
+        return age_on(self.birth_date, day)
+
+    def is_minor_on(self, day: dt.date) -> bool:
+        return is_minor(self.birth_date, day)
 
     @property
     def needs_transportation(self) -> bool:

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Q
 from django.utils import timezone
 
@@ -171,7 +172,12 @@ def regroup(inner, keys: list[str], sums: list[str]) -> list[dict]:
     """
     if not all(_IDENTIFIER.fullmatch(name) for name in (*keys, *sums)):
         raise ValueError("regroup() takes annotation names only.")
-    sql, params = inner.query.sql_with_params()
+    # The read goes where the router sends the inner query's reads (the report replica, if any).
+    connection = connections[inner.db]
+    try:
+        sql, params = inner.query.get_compiler(using=inner.db).as_sql()
+    except EmptyResultSet:  # the inner filter can match nothing (e.g. no school year yet)
+        return []
     quote = connection.ops.quote_name
     columns = ", ".join(quote(k) for k in keys)
     totals = ", ".join(f"SUM({quote(name)}) AS {quote(name)}" for name in sums)

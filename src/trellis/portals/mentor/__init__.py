@@ -1,0 +1,1 @@
+"""The mentor pages under /mentor/: interns, sessions, evaluations, raising a concern."""

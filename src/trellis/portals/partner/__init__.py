@@ -1,0 +1,1 @@
+"""The partner portal under /partner/: profile, worksites, mentors, opportunities, applicants."""

@@ -1,0 +1,1 @@
+"""The student portal under /me/: profile, interests, browse and apply, placements, record."""
