@@ -41,6 +41,10 @@ class User(AbstractUser):
         """`queryset` narrowed to what the table lets this user do `action` to."""
         return permissions.permitted(self, action, queryset)
 
+    def district_ids_for(self, action: str) -> set[int]:
+        """Districts where one of this user's roles gives `action` (superusers: their own only)."""
+        return permissions.district_ids(self, action)
+
 
 class Membership(models.Model):
     """One role in one scope. A coordinator with no school is a district-wide coordinator."""
