@@ -85,6 +85,7 @@ RECORDS = {
 # action: (record, allowed on that record, allowed without a record)
 TABLE = {
     "student.view_full_record": ("student_a", "DA CD CA CoA SA GA", f"{STAFF} {STUDENTS} GA"),
+    "student_portal.use": ("student_a", "SA", STUDENTS),
     "student.edit_profile": ("student_a", "SA DA CD CA", f"{MANAGERS} {STUDENTS}"),
     "placement.propose": ("student_a", COORDINATORS_OF_A, MANAGERS),
     "placement.manage": ("placement_a", COORDINATORS_OF_A, MANAGERS),

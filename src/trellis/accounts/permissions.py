@@ -72,6 +72,9 @@ _TABLE = (
     # --- Students -----------------------------------------------------------------------
     Action("student.view_full_record", "See a student's whole record (partners see a summary)",
            _grants(SCHOOL=STAFF, SELF=STUDENT, GUARDIAN=GUARDIAN)),
+    Action("student_portal.use",
+           "Use the student portal: one's own learning, applications, placements and record",
+           _grants(SELF=STUDENT), superuser=False),
     Action("student.edit_profile", "Change a student's interests, availability and profile",
            _grants(SELF=STUDENT, SCHOOL=MANAGERS)),
     # --- Placements -----------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from trellis.accounts.models import PARTNER_ROLES, SCHOOL_STAFF_ROLES, Role
-from trellis.core.tenancy import NOTHING, AccessPaths, ScopedQuerySet, get_for_user
+from trellis.core.tenancy import AccessPaths, ScopedQuerySet, get_for_user
 from trellis.opportunities.models import Opportunity
 from trellis.students.models import Student
 
@@ -16,8 +16,6 @@ PRIORITY_CRITERIA = {
     "interview_rank": "The partner's interview ranking",
 }
 """Criteria a coordinator may order; the seeded lottery always breaks the remaining ties."""
-
-MANAGER_ROLES = (Role.DISTRICT_ADMIN, Role.COORDINATOR)
 
 
 class MatchRoundQuerySet(ScopedQuerySet):
@@ -40,23 +38,6 @@ class MatchRoundQuerySet(ScopedQuerySet):
                 status=MatchRound.Status.DRAFT
             )
         return None
-
-    def managed_by(self, user):
-        """Rounds the user may change: district admins and coordinators, school-bound ones for
-        their school's rounds only. Counselors look but do not run rounds."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        q = NOTHING
-        for m in user.get_memberships():
-            if m.role not in MANAGER_ROLES:
-                continue
-            if m.school_id is None:
-                q |= Q(district_id=m.district_id)
-            else:
-                q |= Q(district_id=m.district_id, school_id=m.school_id)
-        return self.filter(q)
 
 
 def get_match_round_for_user(user, pk):
