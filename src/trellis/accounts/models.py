@@ -30,9 +30,6 @@ class User(AbstractUser):
             self._memberships_cache = cached
         return cached
 
-    def roles(self) -> set[str]:
-        return {m.role for m in self.get_memberships()}
-
     def can(self, action: str, obj=None) -> bool:
         """The capability table's answer (accounts.permissions), for layers below accounts."""
         return permissions.can(self, action, obj)
