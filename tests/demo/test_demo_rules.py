@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.db.models import Count, Q
 
 from tests import worlds
+from trellis.accounts.permissions import can
 from trellis.districts.calendar import DistrictCalendar
 from trellis.districts.models import District
 from trellis.hours.labour import check_schedule, eligible_for_opportunity
@@ -37,7 +38,6 @@ from trellis.placements.agreements import (
     signers_for,
 )
 from trellis.placements.evaluation_services import evaluation_refusal
-from trellis.placements.lifecycle_permissions import can_manage_placement
 from trellis.placements.models import Application, Concern, Evaluation, Placement, Signature
 from trellis.placements.round_services import select_opportunities, select_students
 from trellis.placements.rounds import MatchRound
@@ -339,4 +339,4 @@ def test_evaluations_and_concerns_are_ones_the_services_would_accept(district, d
     concerns = Concern.objects.filter(placement__district=district, resolved_by__isnull=False)
     assert concerns.exists()
     for c in concerns.select_related("placement__student__school", "resolved_by"):
-        assert can_manage_placement(c.resolved_by, c.placement)
+        assert can(c.resolved_by, "concern.resolve", c)

@@ -4,6 +4,12 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
+from trellis.accounts import permissions
+from trellis.accounts.roles import PARTNER_ROLES, SCHOOL_STAFF_ROLES, STAFF_ROLES, Role
+from trellis.core.tenancy import AccessPaths
+
+__all__ = ["PARTNER_ROLES", "SCHOOL_STAFF_ROLES", "STAFF_ROLES", "Membership", "Role", "User"]
+
 
 class User(AbstractUser):
     """A person who signs in. What they may see comes only from their memberships."""
@@ -24,22 +30,17 @@ class User(AbstractUser):
             self._memberships_cache = cached
         return cached
 
-    def roles(self) -> set[str]:
-        return {m.role for m in self.get_memberships()}
+    def can(self, action: str, obj=None) -> bool:
+        """The capability table's answer (accounts.permissions), for layers below accounts."""
+        return permissions.can(self, action, obj)
 
+    def permitted(self, action: str, queryset):
+        """`queryset` narrowed to what the table lets this user do `action` to."""
+        return permissions.permitted(self, action, queryset)
 
-class Role(models.TextChoices):
-    DISTRICT_ADMIN = "district_admin", "District administrator"
-    COORDINATOR = "coordinator", "WBL coordinator"
-    COUNSELOR = "counselor", "Counselor"
-    MENTOR = "mentor", "Mentor"
-    PARTNER_ADMIN = "partner_admin", "Partner administrator"
-    STUDENT = "student", "Student"
-    GUARDIAN = "guardian", "Parent or guardian"
-
-
-STAFF_ROLES = {Role.DISTRICT_ADMIN, Role.COORDINATOR, Role.COUNSELOR}
-PARTNER_ROLES = {Role.MENTOR, Role.PARTNER_ADMIN}
+    def district_ids_for(self, action: str) -> set[int]:
+        """Districts where one of this user's roles gives `action` (superusers: their own only)."""
+        return permissions.district_ids(self, action)
 
 
 class Membership(models.Model):
@@ -58,17 +59,19 @@ class Membership(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    access_paths = AccessPaths(district="district_id", school="school_id", partner="partner_id")
+
     class Meta:
         ordering = ["district", "role"]
         constraints = [
             models.CheckConstraint(
                 name="membership_partner_roles_have_partner",
-                condition=(Q(role__in=["mentor", "partner_admin"], partner__isnull=False)
-                           | (~Q(role__in=["mentor", "partner_admin"]) & Q(partner__isnull=True))),
+                condition=(Q(role__in=[Role.MENTOR, Role.PARTNER_ADMIN], partner__isnull=False)
+                           | (~Q(role__in=[Role.MENTOR, Role.PARTNER_ADMIN]) & Q(partner__isnull=True))),
             ),
             models.CheckConstraint(
                 name="membership_school_only_for_school_staff",
-                condition=Q(school__isnull=True) | Q(role__in=["coordinator", "counselor"]),
+                condition=Q(school__isnull=True) | Q(role__in=[Role.COORDINATOR, Role.COUNSELOR]),
             ),
         ]
 
@@ -79,5 +82,14 @@ class Membership(models.Model):
     @property
     def is_district_wide(self) -> bool:
         return self.role == Role.DISTRICT_ADMIN or (
-            self.role in (Role.COORDINATOR, Role.COUNSELOR) and self.school_id is None
+            self.role in SCHOOL_STAFF_ROLES and self.school_id is None
         )
+
+    def staff_q(self, *, district: str, school: str = "") -> Q | None:
+        """The rows a staff membership covers, for a model's row rule: the whole district for
+        district staff, the one school's rows for school staff; None for other roles."""
+        if self.is_district_wide:
+            return Q(**{district: self.district_id})
+        if self.role in SCHOOL_STAFF_ROLES and school:
+            return Q(**{school: self.school_id})
+        return None

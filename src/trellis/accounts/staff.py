@@ -6,18 +6,21 @@ each change is audited, and a person whose last role is removed loses access at 
 account is switched off rather than deleted, so the audit trail keeps its names.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
 from trellis.accounts.invitations import free_username, send_password_set_email
-from trellis.accounts.models import Membership, Role, User
+from trellis.accounts.models import Membership, User
+from trellis.accounts.permissions import district_ids, permitted, require
+from trellis.accounts.roles import SCHOOL_STAFF_ROLES, STAFF_ROLES, Role
 from trellis.core.models import AuditEvent
 from trellis.core.notifications import notify
 
-STAFF_CHOICES = (Role.DISTRICT_ADMIN, Role.COORDINATOR, Role.COUNSELOR)
-SCHOOL_ROLES = (Role.COORDINATOR, Role.COUNSELOR)
+STAFF_CHOICES = tuple(role for role in Role if role in STAFF_ROLES)
+"""The roles given here, in the order the invitation form offers them."""
 VERB_STAFF_ADDED = "staff.added"
+REFUSAL = "Only the district's administrators manage its staff."
 
 
 class StaffRefused(ValidationError):
@@ -26,22 +29,13 @@ class StaffRefused(ValidationError):
 
 def administered_district_ids(user) -> set[int]:
     """The districts whose staff this user manages (none for a superuser: they use /admin/)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return set()
-    return {m.district_id for m in user.get_memberships() if m.role == Role.DISTRICT_ADMIN}
-
-
-def _require_admin(actor, district_id):
-    if district_id not in administered_district_ids(actor):
-        raise PermissionDenied("Only the district's administrators manage its staff.")
+    return district_ids(user, "staff.invite")
 
 
 def staff_memberships(user):
     """District staff roles in the districts the user administers, people first by name."""
     return (
-        Membership.objects.filter(
-            district_id__in=administered_district_ids(user), role__in=STAFF_CHOICES
-        )
+        permitted(user, "staff.remove", Membership.objects.filter(role__in=STAFF_CHOICES))
         .select_related("user", "school", "district")
         .order_by("user__last_name", "user__first_name", "user_id", "role", "pk")
     )
@@ -75,7 +69,7 @@ def _send_invitation(membership, actor) -> None:
 @transaction.atomic
 def invite_staff(*, district, actor, first_name, last_name, email, role, school=None):
     """Give someone a staff role; a new person gets an account and an e-mail to set a password."""
-    _require_admin(actor, district.pk)
+    require(actor, "staff.invite", district, refusal=REFUSAL)
     email = (email or "").strip()
     first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
     if not (email and first_name and last_name):
@@ -83,7 +77,7 @@ def invite_staff(*, district, actor, first_name, last_name, email, role, school=
     if role not in STAFF_CHOICES:
         raise StaffRefused("Choose a district administrator, coordinator or counselor role.")
     if school is not None:
-        if role not in SCHOOL_ROLES:
+        if role not in SCHOOL_STAFF_ROLES:
             raise StaffRefused("Only coordinators and counselors can be limited to one school.")
         if school.district_id != district.pk:
             raise StaffRefused(f"{school.name} is not a school of {district.name}.")
@@ -124,7 +118,7 @@ def invite_staff(*, district, actor, first_name, last_name, email, role, school=
 @transaction.atomic
 def remove_staff_role(*, membership, actor):
     """Take one staff role away; with no role left, the account is switched off."""
-    _require_admin(actor, membership.district_id)
+    require(actor, "staff.remove", membership, refusal=REFUSAL)
     if membership.role not in STAFF_CHOICES:
         raise StaffRefused("Only district staff roles are managed here.")
     if membership.user_id == actor.pk and membership.role == Role.DISTRICT_ADMIN:
@@ -156,7 +150,7 @@ def remove_staff_role(*, membership, actor):
 @transaction.atomic
 def resend_staff_invitation(*, membership, actor):
     """A fresh password link for someone who has not set a password yet."""
-    _require_admin(actor, membership.district_id)
+    require(actor, "staff.invite", membership, refusal=REFUSAL)
     user = membership.user
     if user.has_usable_password():
         raise StaffRefused(f"{user.get_full_name() or user} has already set a password.")

@@ -11,6 +11,7 @@ from trellis.accounts import staff
 from trellis.accounts.forms import StaffInviteForm
 from trellis.core.http import refusal_text
 from trellis.core.pagination import paginate
+from trellis.core.tenancy import get_for_user
 
 
 def _district_ids_or_404(user) -> set[int]:
@@ -21,10 +22,7 @@ def _district_ids_or_404(user) -> set[int]:
 
 
 def _membership_or_404(user, pk):
-    try:
-        return staff.staff_memberships(user).get(pk=pk)
-    except (staff.Membership.DoesNotExist, ValueError):
-        raise Http404("No such staff role.") from None
+    return get_for_user(staff.staff_memberships(user), user, pk, action="staff.remove")
 
 
 @login_required

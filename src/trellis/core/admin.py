@@ -10,19 +10,21 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Q
 
-from trellis.accounts.models import Role
 from trellis.core.models import AuditEvent, Notification
+from trellis.core.tenancy import signed_in
 
 _CACHE_ATTR = "_trellis_admin_district_ids"
 
 
 def admin_district_ids(request) -> set[int]:
-    """Districts where the signed-in user is a district administrator (cached on the request)."""
+    """Districts the signed-in user administers (cached on the request).
+
+    The capability table's "district.administer" (accounts asks it; core cannot import it).
+    """
     ids = getattr(request, _CACHE_ATTR, None)
     if ids is None:
-        ids = {
-            m.district_id for m in request.user.get_memberships() if m.role == Role.DISTRICT_ADMIN
-        }
+        user = request.user
+        ids = user.district_ids_for("district.administer") if signed_in(user) else set()
         setattr(request, _CACHE_ATTR, ids)
     return ids
 

@@ -1,98 +1,82 @@
-"""Deny-by-default scoping: which rows of each kind a user may see, from their memberships.
+"""Deny-by-default scoping machinery; each model states its own row rule beside itself.
 
-`scoped_q(user, kind)` returns a Q for the model named by `kind`; every `for_user()`
-QuerySet method uses it, and every `get_<model>_for_user()` 404s outside it.
-A user with no membership sees nothing. Superusers see everything (installation admins).
+A model's QuerySet subclasses `ScopedQuerySet` and answers `membership_q(user, membership)`:
+the rows one membership opens. `for_user(user)` ORs those over the user's memberships, so a
+model that states no rule, or a user with no membership, sees nothing. Superusers
+(installation admins) see everything. `get_for_user` is the one fetch that 404s outside a
+user's scope. Core knows no app and no role: the rules live with the models.
 """
 
-from django.db.models import Q, Subquery
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Q
 from django.http import Http404
 
 NOTHING = Q(pk__in=[])
 
 
-def _staff_q(m, *, district_path: str, school_path: str | None):
-    """District staff see their district; school staff see their school's students' records."""
-    if m.role == "district_admin" or (m.role in ("coordinator", "counselor") and m.school_id is None):
-        return Q(**{district_path: m.district_id})
-    if m.role in ("coordinator", "counselor") and school_path:
-        return Q(**{school_path: m.school_id})
-    return None
+def signed_in(user) -> bool:
+    """An active, signed-in account (None, anonymous and switched-off accounts are not)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def scoped_q(user, kind: str) -> Q:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+def scope_q(user, membership_q) -> Q:
+    """OR of `membership_q(user, m)` over the user's memberships; nothing by default."""
+    if not signed_in(user):
         return NOTHING
     if user.is_superuser:
         return Q()
-    builder = _BUILDERS[kind]
     q = NOTHING
     for m in user.get_memberships():
-        part = builder(user, m)
+        part = membership_q(user, m)
         if part is not None:
             q |= part
     return q
 
 
-def _student(user, m):
-    from trellis.placements.models import Application, Placement
+class ScopedQuerySet(models.QuerySet):
+    """A QuerySet whose rows a user sees only where the model's rule says so."""
 
-    staff = _staff_q(m, district_path="district_id", school_path="school_id")
-    if staff is not None:
-        return staff
-    if m.role == "mentor":
-        return Q(pk__in=Subquery(Placement.objects.filter(mentor__user=user, mentor__partner=m.partner_id).values("student_id")))
-    if m.role == "partner_admin":
-        return Q(pk__in=Subquery(Placement.objects.filter(opportunity__partner=m.partner_id).values("student_id"))) | Q(
-            pk__in=Subquery(Application.objects.filter(opportunity__partner=m.partner_id).values("student_id"))
-        )
-    if m.role == "student":
-        return Q(user=user, district_id=m.district_id)
-    if m.role == "guardian":
-        from trellis.students.models import GuardianLink
+    # True where the rule joins a to-many relation and a row could come back twice.
+    distinct_scope = False
 
-        return Q(pk__in=Subquery(GuardianLink.objects.filter(guardian_user=user).values("student_id")), district_id=m.district_id)
-    return None
-
-
-def _placement(user, m):
-    staff = _staff_q(m, district_path="district_id", school_path="student__school_id")
-    if staff is not None:
-        return staff
-    if m.role == "mentor":
-        return Q(mentor__user=user, mentor__partner_id=m.partner_id)
-    if m.role == "partner_admin":
-        return Q(opportunity__partner_id=m.partner_id)
-    if m.role == "student":
-        return Q(student__user=user, district_id=m.district_id)
-    if m.role == "guardian":
-        from trellis.students.models import GuardianLink
-
-        return Q(student_id__in=Subquery(GuardianLink.objects.filter(guardian_user=user).values("student_id")), district_id=m.district_id)
-    return None
-
-
-def _application(user, m):
-    staff = _staff_q(m, district_path="student__district_id", school_path="student__school_id")
-    if staff is not None:
-        return staff
-    if m.role in ("mentor", "partner_admin"):
-        # Mentors review applicants with their partner admin; both see the partner's applications.
-        return Q(opportunity__partner_id=m.partner_id)
-    if m.role == "student":
-        return Q(student__user=user)
-    if m.role == "guardian":
-        from trellis.students.models import GuardianLink
-
-        return Q(student_id__in=Subquery(GuardianLink.objects.filter(guardian_user=user).values("student_id")))
-    return None
-
-
-def _hour_log(user, m):
-    inner = _placement(user, m)
-    if inner is None:
+    def membership_q(self, user, membership) -> Q | None:
+        """The rows one membership opens; None (the default) opens nothing."""
         return None
-    return prefixed_q(inner, "placement__")
+
+    def scope_q(self, user) -> Q:
+        """The row rule as a Q, for aggregates that join instead of filtering a queryset."""
+        return scope_q(user, self.membership_q)
+
+    def for_user(self, user):
+        scoped = self.filter(self.scope_q(user))
+        return scoped.distinct() if self.distinct_scope else scoped
+
+
+@dataclass(frozen=True)
+class AccessPaths:
+    """Where a model keeps what the capability table checks, as ORM lookups from the model.
+
+    `district`, `school` and `partner` lead to ids; `mentor` and `mentor_partner` to the
+    user and partner of the record's mentor; `person` to the user a record is about (a
+    student's own account); `guardian` to the users linked as the student's guardians. An
+    empty path means the model has no such thing, and a rule that needs it never matches.
+    """
+
+    district: str = "district_id"
+    school: str = ""
+    partner: str = ""
+    mentor: str = ""
+    mentor_partner: str = ""
+    person: str = ""
+    guardian: str = ""
+
+    def through(self, relation: str) -> "AccessPaths":
+        """The same paths seen from a model that reaches this one through `relation`."""
+        return AccessPaths(
+            **{name: f"{relation}__{path}" if path else "" for name, path in vars(self).items()}
+        )
 
 
 def prefixed_q(q, prefix):
@@ -106,55 +90,27 @@ def prefixed_q(q, prefix):
     return new
 
 
-def _partner(user, m):
-    if m.role in ("district_admin", "coordinator", "counselor"):
-        # Partners are district-wide: a school coordinator places students with any district partner.
-        return Q(district_id=m.district_id)
-    if m.role in ("mentor", "partner_admin"):
-        return Q(pk=m.partner_id)
-    return None
+def get_for_user(queryset_or_model, user, pk, *, action=None):
+    """Fetch one row inside the user's scope, or 404 (never 403: existence is not disclosed).
 
-
-def _opportunity(user, m):
-    if m.role in ("district_admin", "coordinator", "counselor"):
-        return Q(district_id=m.district_id)
-    if m.role in ("mentor", "partner_admin"):
-        return Q(partner_id=m.partner_id)
-    if m.role in ("student", "guardian"):
-        # Learners browse the published catalog of their own district only.
-        return Q(district_id=m.district_id, status="published")
-    return None
-
-
-def _match_round(user, m):
-    if m.role in ("district_admin", "coordinator", "counselor"):
-        return Q(district_id=m.district_id)
-    if m.role == "student":
-        return Q(district_id=m.district_id, eligible_students__user=user)
-    return None
-
-
-_BUILDERS = {
-    "student": _student,
-    "placement": _placement,
-    "application": _application,
-    "hour_log": _hour_log,
-    "partner": _partner,
-    "opportunity": _opportunity,
-    "match_round": _match_round,
-}
-
-
-def get_for_user(queryset, user, pk):
-    """Fetch one row inside the user's scope, or 404 (never 403: existence is not disclosed)."""
+    Without `action` the scope is the model's row rule (what the user may see); with one it
+    is what the capability table lets the user do (`user.permitted`, accounts.permissions).
+    """
+    queryset = (
+        queryset_or_model._default_manager.all()
+        if isinstance(queryset_or_model, type)
+        else queryset_or_model
+    )
+    if action is None:
+        scoped = queryset.for_user(user)
+    elif signed_in(user):
+        scoped = user.permitted(action, queryset)
+    else:
+        scoped = queryset.none()
     try:
-        return queryset.for_user(user).get(pk=pk)
+        return scoped.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404(f"No {queryset.model._meta.verbose_name} found.") from None
-
-
-def staff_memberships(user):
-    return [m for m in user.get_memberships() if m.role in ("district_admin", "coordinator", "counselor")]
 
 
 def user_districts(user):

@@ -14,6 +14,7 @@ from decimal import Decimal
 import numpy as np
 from django.contrib.auth.hashers import make_password
 
+from trellis.accounts.models import Role
 from trellis.demo import activity, catalog, data, history, placing, rounds
 from trellis.demo.calendar import EARLY_RELEASE_TIME, plan_year
 from trellis.demo.context import (
@@ -241,30 +242,30 @@ def _staff(ctx: Ctx) -> None:
     """Demo logins for district roles, plus coordinators and counselors for every school."""
     rng = ctx.rng
     admin = _login(ctx, "admin", superuser=True, staff=True)
-    ctx.add_membership(admin, "district_admin")
+    ctx.add_membership(admin, Role.DISTRICT_ADMIN)
     ctx.coordinator_user = _login(ctx, "coordinator")
-    ctx.add_membership(ctx.coordinator_user, "coordinator")
+    ctx.add_membership(ctx.coordinator_user, Role.COORDINATOR)
     for school in ctx.schools:
         if school.slug == "alder":
             school.coordinator_user = _login(ctx, "coordinator.alder")
             counselor = _login(ctx, "counselor")
-            ctx.add_membership(counselor, "counselor", school_id=school.id)
+            ctx.add_membership(counselor, Role.COUNSELOR, school_id=school.id)
             extra_counselors = max(0, round(_enrolment(ctx, school.slug) / 350) - 1)
         else:
             school.coordinator_user = ctx.add_user(
                 rng.choice(data.FEMALE_FIRST + data.MALE_FIRST), rng.choice(data.LAST_NAMES)
             )
             extra_counselors = max(1, round(_enrolment(ctx, school.slug) / 350))
-        ctx.add_membership(school.coordinator_user, "coordinator", school_id=school.id)
+        ctx.add_membership(school.coordinator_user, Role.COORDINATOR, school_id=school.id)
         for _ in range(extra_counselors):
             user = ctx.add_user(
                 rng.choice(data.FEMALE_FIRST + data.MALE_FIRST), rng.choice(data.LAST_NAMES)
             )
-            ctx.add_membership(user, "counselor", school_id=school.id)
+            ctx.add_membership(user, Role.COUNSELOR, school_id=school.id)
     student = _login(ctx, "student")
-    ctx.add_membership(student, "student")
+    ctx.add_membership(student, Role.STUDENT)
     guardian = _login(ctx, "guardian")
-    ctx.add_membership(guardian, "guardian")
+    ctx.add_membership(guardian, Role.GUARDIAN)
 
 
 def _enrolment(ctx: Ctx, slug: str) -> float:
@@ -321,7 +322,7 @@ def _add_mentor(
         user = ctx.add_user(
             first, last, email_domain="" if partner.is_department else domain_for(partner.name)
         )
-    ctx.add_membership(user, "mentor", partner_id=partner.id, when=at(dt.date(2026, 8, 15)))
+    ctx.add_membership(user, Role.MENTOR, partner_id=partner.id, when=at(dt.date(2026, 8, 15)))
     checked = dt.date(2026, 8, 1) - dt.timedelta(days=ctx.rng.randrange(700))
     mentor_id = ctx.t(Mentor).add(partner.id, user, title, _phone(ctx), checked)
     model = Mentor(id=mentor_id, partner=partner.model, user=ctx.users[user], title=title)
@@ -400,7 +401,7 @@ def _partners(ctx: Ctx) -> None:
                 rng.choice(data.LAST_NAMES),
                 email_domain=domain,
             )
-        ctx.add_membership(admin, "partner_admin", partner_id=pk, when=at(dt.date(2026, 8, 10)))
+        ctx.add_membership(admin, Role.PARTNER_ADMIN, partner_id=pk, when=at(dt.date(2026, 8, 10)))
         for _ in range(rng.choice([1, 1, 2, 2, 3])):
             _add_mentor(
                 ctx,

@@ -45,6 +45,7 @@ from trellis.placements.models import (
     Placement,
     Reflection,
     Signature,
+    SignerRole,
 )
 from trellis.placements.services import eligibility_problems
 
@@ -316,11 +317,11 @@ def _documents(
                 if not must_sign:
                     continue  # not signed yet
                 signed = confirmed + (signing_ends - confirmed) * (k + 1) / (len(signers) + 1)
-            if role == "student":
+            if role == SignerRole.STUDENT:
                 who, name, link = st.user_id[i], st.name(i), None
-            elif role == "guardian":
+            elif role == SignerRole.GUARDIAN:
                 who, name, link = guardian[2], guardian[1], guardian[0]
-            elif role == "mentor":
+            elif role == SignerRole.MENTOR:
                 who, name, link = opp.mentor.user_id, opp.mentor.name, None
             else:
                 who, name, link = coordinator, str(ctx.users[coordinator]), None

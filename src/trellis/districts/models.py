@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 
+from trellis.core.tenancy import AccessPaths
+
 
 class District(models.Model):
     """The tenant: every record belongs to exactly one district."""
@@ -35,6 +37,8 @@ class District(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    access_paths = AccessPaths(district="pk")
+
     class Meta:
         ordering = ["name"]
 
@@ -56,6 +60,8 @@ class School(models.Model):
     zip_code = models.CharField(max_length=10, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+
+    access_paths = AccessPaths(district="district_id", school="pk")
 
     class Meta:
         ordering = ["name"]

@@ -1,18 +1,18 @@
-"""Who may read and change a district's calendar (deny by default; 404 outside scope).
+"""A user's rights on a district's calendar (deny by default; 404 outside scope).
 
-Staff read it (district admins, coordinators, counselors of that district). District admins
-and district-wide coordinators import and edit any day; a school coordinator edits the days
-of their own school only; counselors read. Partners, students and guardians get a 404.
+The rules are the capability table's (calendar.view, calendar.import, calendar.edit_day),
+asked through the user because districts sits below accounts: staff read it (district
+admins, coordinators, counselors of that district); district admins and district-wide
+coordinators import and edit any day; a school coordinator edits the days of their own
+school only; counselors read. Partners, students and guardians get a 404.
 """
 
 from dataclasses import dataclass, field
 
 from django.http import Http404
 
-from trellis.accounts.models import Role
-from trellis.districts.models import District
-
-CALENDAR_READERS = {Role.DISTRICT_ADMIN, Role.COORDINATOR, Role.COUNSELOR}
+from trellis.core.tenancy import signed_in
+from trellis.districts.models import District, School
 
 
 @dataclass(frozen=True)
@@ -33,25 +33,14 @@ class CalendarAccess:
 
 def calendar_access(user, district) -> CalendarAccess | None:
     """The user's rights on this district's calendar, or None when they may not see it."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not signed_in(user) or not user.can("calendar.view", district):
         return None
-    if user.is_superuser:
+    if user.can("calendar.import", district):
         return CalendarAccess(can_import=True)
-    memberships = [
-        m
-        for m in user.get_memberships()
-        if m.district_id == district.pk and m.role in CALENDAR_READERS
-    ]
-    if not memberships:
-        return None
-    can_import = any(
-        m.role == Role.DISTRICT_ADMIN or (m.role == Role.COORDINATOR and m.school_id is None)
-        for m in memberships
-    )
-    schools = frozenset(
-        m.school_id for m in memberships if m.role == Role.COORDINATOR and m.school_id
-    )
-    return CalendarAccess(can_import=can_import, editable_school_ids=schools)
+    if not user.can("calendar.edit_day"):
+        return CalendarAccess()  # counselors read
+    schools = user.permitted("calendar.edit_day", School.objects.filter(district=district))
+    return CalendarAccess(editable_school_ids=frozenset(schools.values_list("pk", flat=True)))
 
 
 def get_district_for_calendar(user, slug: str) -> tuple[District, CalendarAccess]:
@@ -65,9 +54,6 @@ def get_district_for_calendar(user, slug: str) -> tuple[District, CalendarAccess
 
 def calendar_districts_for_user(user):
     """Districts whose calendar the user may read (for the short "my calendar" link)."""
-    if not getattr(user, "is_authenticated", False):
+    if not signed_in(user):
         return District.objects.none()
-    if user.is_superuser:
-        return District.objects.all()
-    ids = {m.district_id for m in user.get_memberships() if m.role in CALENDAR_READERS}
-    return District.objects.filter(pk__in=ids)
+    return user.permitted("calendar.view", District.objects.all())

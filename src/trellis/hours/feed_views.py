@@ -5,15 +5,20 @@ partner's administrator an opportunity's. Anyone else gets a 404, like an unknow
 """
 
 from django.contrib import messages
+<<<<<<< HEAD
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.db.models import Q
+=======
+from django.contrib.auth.decorators import login_required
+>>>>>>> access
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from trellis.accounts.models import Role
+from trellis.accounts.permissions import can, permitted
 from trellis.core.lists import paginate
+from trellis.core.tenancy import get_for_user
 from trellis.hours.feeds import (
     active_feed_for,
     build_feed,
@@ -25,27 +30,15 @@ from trellis.hours.feeds import (
 from trellis.hours.models import CalendarFeed
 from trellis.opportunities.models import Opportunity
 from trellis.partners.models import Mentor
-from trellis.students.models import Student
+from trellis.students.selectors import own_student
 
 # ---------------------------------------------------------------------------------------------
 # Who owns which feed
 
 
-def own_student(user):
-    """The signed-in student's own record (with a student membership in its district), or None."""
-    districts = {m.district_id for m in user.get_memberships() if m.role == Role.STUDENT}
-    if not districts:
-        return None
-    return (
-        Student.objects.select_related("district")
-        .filter(user=user, district__in=districts, is_active=True)
-        .first()
-    )
-
-
 def own_mentor_records(user):
-    partners = {m.partner_id for m in user.get_memberships() if m.role == Role.MENTOR}
-    return Mentor.objects.filter(user=user, partner__in=partners).select_related(
+    """The user's mentor records at partners they still mentor for."""
+    return permitted(user, "placement.supervise", Mentor.objects).select_related(
         "partner__district", "user"
     )
 
@@ -53,32 +46,25 @@ def own_mentor_records(user):
 def managed_opportunities(user):
     """Opportunities whose feed this user may manage: district admins and coordinators of the
     district, and the partner's administrators."""
-    if user.is_superuser:
-        return Opportunity.objects.all()
-    memberships = user.get_memberships()
-    districts = {
-        m.district_id for m in memberships if m.role in (Role.DISTRICT_ADMIN, Role.COORDINATOR)
-    }
-    partners = {m.partner_id for m in memberships if m.role == Role.PARTNER_ADMIN}
-    if not districts and not partners:
-        return Opportunity.objects.none()
-    return Opportunity.objects.filter(Q(district__in=districts) | Q(partner__in=partners))
+    return permitted(user, "opportunity_feed.manage", Opportunity.objects)
 
 
 def get_opportunity_for_feed(user, pk):
-    opportunity = (
-        managed_opportunities(user).select_related("district", "partner").filter(pk=pk).first()
+    return get_for_user(
+        Opportunity.objects.select_related("district", "partner"),
+        user,
+        pk,
+        action="opportunity_feed.manage",
     )
-    if opportunity is None:
-        raise Http404("No opportunity found.")
-    return opportunity
 
 
 def get_mentor_for_feed(user, pk):
-    mentor = own_mentor_records(user).filter(pk=pk).first()
-    if mentor is None:
-        raise Http404("No mentor found.")
-    return mentor
+    return get_for_user(
+        Mentor.objects.select_related("partner__district", "user"),
+        user,
+        pk,
+        action="placement.supervise",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -106,9 +92,7 @@ def _owner_still_valid(feed: CalendarFeed) -> bool:
     if feed.owner_kind == CalendarFeed.OwnerKind.STUDENT:
         return feed.student.is_active
     if feed.owner_kind == CalendarFeed.OwnerKind.MENTOR:
-        return feed.mentor.user.memberships.filter(
-            role=Role.MENTOR, partner=feed.mentor.partner_id
-        ).exists()
+        return can(feed.mentor.user, "placement.supervise", feed.mentor)
     return True
 
 

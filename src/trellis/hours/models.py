@@ -4,18 +4,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from trellis.core.tenancy import scoped_q
+from trellis.core.tenancy import AccessPaths
+from trellis.placements.models import Placement, ThroughPlacementQuerySet
 
 
 class SessionQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self.filter(placement__in=_placements_for(user))
-
-
-def _placements_for(user):
-    from trellis.placements.models import Placement
-
-    return Placement.objects.for_user(user).values("pk")
+        """Sessions of the placements the user sees (Placement's row rule, as a subquery)."""
+        return self.filter(placement__in=Placement.objects.for_user(user).values("pk"))
 
 
 class Session(models.Model):
@@ -43,10 +39,7 @@ class Session(models.Model):
         return f"{self.date} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
 
 
-class HourLogQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(scoped_q(user, "hour_log"))
-
+class HourLogQuerySet(ThroughPlacementQuerySet):
     def approved(self):
         return self.filter(status=HourLog.Status.APPROVED)
 
@@ -75,6 +68,7 @@ class HourLog(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = HourLogQuerySet.as_manager()
+    access_paths = Placement.access_paths.through("placement")
 
     class Meta:
         ordering = ["-date", "-start_time"]
@@ -88,10 +82,8 @@ class HourLog(models.Model):
         return f"{self.date}: {self.hours} h ({self.get_status_display()})"
 
 
-class ApprovedHoursByYearQuerySet(models.QuerySet):
-    def for_user(self, user):
-        # Scoped exactly like hour logs: both reach the student through `placement`.
-        return self.filter(scoped_q(user, "hour_log"))
+class ApprovedHoursByYearQuerySet(ThroughPlacementQuerySet):
+    """Scoped exactly like hour logs: both reach the student through `placement`."""
 
 
 class ApprovedHoursByYear(models.Model):
@@ -125,6 +117,8 @@ class PayPeriod(models.Model):
     start_date = models.DateField()
     end_date = models.DateField()
 
+    access_paths = AccessPaths(district="district_id")
+
     class Meta:
         ordering = ["start_date"]
         constraints = [
@@ -144,6 +138,8 @@ class ProgramBudget(models.Model):
     name = models.CharField(max_length=200)
     amount = models.DecimalField(max_digits=10, decimal_places=2)
     opportunities = models.ManyToManyField("opportunities.Opportunity", related_name="budgets", blank=True)
+
+    access_paths = AccessPaths(district="district_id")
 
     class Meta:
         ordering = ["school_year", "name"]

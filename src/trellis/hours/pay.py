@@ -11,8 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from trellis.accounts.permissions import permitted
 from trellis.hours.models import HourLog, Session
-from trellis.hours.selectors import coordinator_placements
 from trellis.placements.models import Placement
 
 ZERO = Decimal("0")
@@ -58,7 +58,7 @@ def payroll_for(period, user) -> Payroll:
         hour_logs__date__lte=period.end_date,
     )
     placements = (
-        coordinator_placements(user)
+        permitted(user, "payroll.view", Placement.objects)
         .filter(district_id=period.district_id, opportunity__is_paid=True)
         .annotate(period_hours=Sum("hour_logs__hours", filter=in_period))
         .filter(period_hours__gt=0)
@@ -199,7 +199,7 @@ def budget_report(budget, user) -> BudgetReport:
     """
     year = budget.school_year
     placements = (
-        coordinator_placements(user)
+        permitted(user, "payroll.view", Placement.objects)
         .filter(
             district_id=budget.district_id,
             opportunity__in=budget.opportunities.all(),

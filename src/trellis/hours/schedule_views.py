@@ -4,42 +4,25 @@ that sets the pattern and regenerates the sessions (refused when a youth labour 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from trellis.accounts.models import Role
+from trellis.accounts.permissions import can
 from trellis.core.lists import paginate
 from trellis.core.tenancy import get_for_user
 from trellis.hours.schedule import ScheduleRefused, ScheduleTotals, save_placement_schedule
 from trellis.hours.schedule_forms import ScheduleForm
 from trellis.placements.models import Placement
 
-SCHEDULE_READERS = {Role.DISTRICT_ADMIN, Role.COORDINATOR, Role.COUNSELOR}
-SCHEDULE_EDITORS = {Role.DISTRICT_ADMIN, Role.COORDINATOR}
-
-
-def _is_staff_over(user, placement, roles) -> bool:
-    if user.is_superuser:
-        return True
-    return any(
-        m.district_id == placement.district_id
-        and m.role in roles
-        and (m.school_id is None or m.school_id == placement.student.school_id)
-        for m in user.get_memberships()
-    )
-
 
 def get_placement_for_schedule(user, pk, *, edit: bool):
     """The placement if the user is district or school staff over it (editors for a POST), else 404."""
-    placement = get_for_user(
+    return get_for_user(
         Placement.objects.select_related("district", "student__school", "opportunity__partner"),
         user,
         pk,
+        action="schedule.edit" if edit else "schedule.view",
     )
-    if not _is_staff_over(user, placement, SCHEDULE_EDITORS if edit else SCHEDULE_READERS):
-        raise Http404("No placement found.")
-    return placement
 
 
 @login_required
@@ -47,7 +30,7 @@ def get_placement_for_schedule(user, pk, *, edit: bool):
 def placement_schedule(request, pk):
     editing = request.method == "POST"
     placement = get_placement_for_schedule(request.user, pk, edit=editing)
-    can_edit = _is_staff_over(request.user, placement, SCHEDULE_EDITORS)
+    can_edit = can(request.user, "schedule.edit", placement)
     form = ScheduleForm(
         request.POST if editing else None, initial=ScheduleForm.initial_for(placement)
     )

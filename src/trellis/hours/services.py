@@ -13,13 +13,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from trellis.accounts.permissions import can
 from trellis.core.models import AuditEvent
 from trellis.core.notifications import Verb, notify
 from trellis.districts.calendar import DistrictCalendar, monday_of
 from trellis.hours import links
 from trellis.hours.labour import Shift, check_schedule
 from trellis.hours.models import ApprovalLink, HourLog
-from trellis.hours.selectors import can_approve, coordinates_placement, owns_log
 from trellis.hours.totals import recount_placements
 from trellis.placements.models import Placement
 
@@ -198,7 +198,7 @@ def log_hours(
     *, placement, actor, date, start_time, end_time, description, session=None
 ) -> HourLog:
     """A student reports hours worked on their own active placement; labour rules are flagged, not enforced."""
-    if placement.student.user_id is None or placement.student.user_id != actor.pk:
+    if not can(actor, "hours.log", placement):
         raise PermissionDenied("Only the student on this placement can log its hours.")
     if placement.status != Placement.Status.ACTIVE:
         raise ValidationError("Hours can only be logged on an active placement.")
@@ -235,8 +235,8 @@ def update_hour_log(
     """The student fixes a submitted or returned log (returned ones go back to the mentor);
     a coordinator may correct any log, approved ones included, with old and new values audited."""
     placement = log.placement
-    is_owner = owns_log(actor, log)
-    is_coordinator = coordinates_placement(actor, placement)
+    is_owner = can(actor, "hours.log", log)
+    is_coordinator = can(actor, "hours.correct", log)
     if not (is_owner or is_coordinator):
         raise PermissionDenied("You cannot change this log.")
     if not is_coordinator:
@@ -287,7 +287,7 @@ def update_hour_log(
 @transaction.atomic
 def delete_hour_log(*, log, actor) -> None:
     """The student withdraws a log the mentor has not approved."""
-    if not owns_log(actor, log):
+    if not can(actor, "hours.log", log):
         raise PermissionDenied("Only the student who logged these hours can delete them.")
     if log.status not in EDITABLE_BY_STUDENT:
         raise PermissionDenied("Approved hours can only be changed by a coordinator.")
@@ -316,7 +316,7 @@ def approve_hour_logs(*, logs, actor, ip_address=None) -> list[HourLog]:
     if not logs:
         raise ValidationError("Choose at least one log to approve.")
     for log in logs:
-        if not can_approve(actor, log.placement) or owns_log(actor, log):
+        if not can(actor, "hours.approve", log) or can(actor, "hours.log", log):
             raise PermissionDenied("You can only approve hours of students you supervise.")
         if log.status != HourLog.Status.SUBMITTED:
             raise ValidationError(f"The log of {log.date:%b %-d} is not awaiting approval.")
@@ -343,7 +343,7 @@ def return_hour_log(*, log, actor, comment, ip_address=None) -> HourLog:
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": "Say what the student should change."})
-    if not can_approve(actor, log.placement) or owns_log(actor, log):
+    if not can(actor, "hours.approve", log) or can(actor, "hours.log", log):
         raise PermissionDenied("You can only return hours of students you supervise.")
     if log.status != HourLog.Status.SUBMITTED:
         raise ValidationError("Only logs awaiting approval can be returned.")
@@ -388,7 +388,7 @@ def send_approval_request(*, mentor, logs, actor=None) -> ApprovalLink:
             raise ValidationError(f"{mentor} does not supervise every one of these logs.")
         if log.status != HourLog.Status.SUBMITTED:
             raise ValidationError(f"The log of {log.date:%b %-d} is not awaiting approval.")
-        if actor is not None and not coordinates_placement(actor, log.placement):
+        if actor is not None and not can(actor, "hours.oversee", log):
             raise PermissionDenied("You can only send requests for students you coordinate.")
     token = links.new_token()
     link = ApprovalLink.objects.create(

@@ -13,8 +13,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from trellis.accounts.permissions import can, permitted
 from trellis.core.http import client_ip, refusal_text
 from trellis.core.lists import paginate
+from trellis.core.tenancy import get_for_user
 from trellis.districts.models import District
 from trellis.hours import links, services
 from trellis.hours.exports import FORMATS, payroll_response
@@ -30,21 +32,13 @@ from trellis.hours.progress import (
 from trellis.hours.selectors import (
     LOG_RELATED,
     approvable_logs,
-    approver_q,
     budgets_for_user,
-    can_approve,
-    coordinates_placement,
-    coordinator_scope_q,
     flagged_logs_for_user,
     get_budget_for_user,
     get_hour_log_for_user,
     get_pay_period_for_user,
     get_placement_for_user,
-    is_approver,
-    is_coordinator,
-    managed_district_ids,
-    manages_district,
-    owns_log,
+    overseen_logs,
     pay_periods_for_user,
 )
 from trellis.hours.services import EDITABLE_BY_STUDENT, district_today
@@ -52,7 +46,7 @@ from trellis.placements.models import Placement
 
 
 def _require_coordinator(user):
-    if not is_coordinator(user):
+    if not can(user, "hours.oversee"):
         raise Http404("No such page.")
 
 
@@ -88,13 +82,11 @@ def index(request):
     context = {
         "page_obj": page_obj,
         "rows": rows,
-        "is_coordinator": is_coordinator(user),
-        "is_approver": is_approver(user),
+        "is_coordinator": can(user, "hours.oversee"),
+        "is_approver": can(user, "hours.approve"),
     }
     if context["is_coordinator"]:
-        scoped = HourLog.objects.for_user(user).filter(
-            coordinator_scope_q(user, prefix="placement__")
-        )
+        scoped = overseen_logs(user)
         context["awaiting_count"] = scoped.filter(status=HourLog.Status.SUBMITTED).count()
         context["flagged_count"] = scoped.exclude(labour_flags=[]).count()
     return render(request, "hours/index.html", context)
@@ -105,8 +97,8 @@ def placement_hours(request, pk):
     """One placement's logs and progress; the student edits here, others read."""
     user = request.user
     placement = get_placement_for_user(user, pk)
-    is_owner = placement.student.user_id == user.pk
-    coordinator = coordinates_placement(user, placement)
+    is_owner = can(user, "hours.log", placement)
+    coordinator = can(user, "hours.correct", placement)
     page_obj = paginate(
         request,
         placement.hour_logs.select_related("session").order_by("-date", "-start_time", "-pk"),
@@ -121,7 +113,7 @@ def placement_hours(request, pk):
         "progress": placement_progress(placement, today=district_today(placement.district)),
         "credit_summary": credit_summary(placement.student),
         "can_log": is_owner and placement.status == Placement.Status.ACTIVE,
-        "can_approve": can_approve(user, placement),
+        "can_approve": can(user, "hours.approve", placement),
         "is_coordinator": coordinator,
     }
     return render(request, "hours/placement_hours.html", context)
@@ -132,7 +124,7 @@ def placement_hours(request, pk):
 def log_hours(request, pk):
     """The student's "log hours" page: a scheduled session or hours outside the schedule."""
     placement = get_placement_for_user(request.user, pk)
-    if placement.student.user_id != request.user.pk:
+    if not can(request.user, "hours.log", placement):
         raise Http404("No such page.")
     today = district_today(placement.district)
     sessions = placement.sessions.filter(date__lte=today, hour_logs__isnull=True).order_by(
@@ -184,10 +176,7 @@ def log_hours(request, pk):
 
 def _editable_log(request, pk):
     log = get_hour_log_for_user(request.user, pk)
-    owner, coordinator = (
-        owns_log(request.user, log),
-        coordinates_placement(request.user, log.placement),
-    )
+    owner, coordinator = can(request.user, "hours.log", log), can(request.user, "hours.correct", log)
     if not (owner or coordinator):
         raise Http404("No such page.")
     return log, owner, coordinator
@@ -276,7 +265,7 @@ def _approval_response(request, notice, level):
 def approvals(request):
     """The mentor's "approve hours" page: tick logs and approve them together, or one by one."""
     user = request.user
-    if not is_approver(user):
+    if not can(user, "hours.approve"):
         raise Http404("No such page.")
     if request.method == "GET":
         return render(request, "hours/approvals.html", _approval_context(request))
@@ -284,7 +273,11 @@ def approvals(request):
     if not all(v.isdigit() for v in raw):
         raise Http404("No such log.")
     ids = {int(v) for v in raw}
-    logs = list(HourLog.objects.filter(approver_q(user), pk__in=ids).select_related(*LOG_RELATED))
+    logs = list(
+        permitted(user, "hours.approve", HourLog.objects.filter(pk__in=ids)).select_related(
+            *LOG_RELATED
+        )
+    )
     if len(logs) != len(ids):
         raise Http404("No such log.")
     try:
@@ -300,12 +293,7 @@ def approvals(request):
 def return_log(request, pk):
     """Send a log back to the student with a comment (inline row with htmx, a page without)."""
     user = request.user
-    if not is_approver(user):
-        raise Http404("No such page.")
-    try:
-        log = HourLog.objects.filter(approver_q(user)).select_related(*LOG_RELATED).get(pk=pk)
-    except HourLog.DoesNotExist:
-        raise Http404("No such log.") from None
+    log = get_for_user(HourLog.objects.select_related(*LOG_RELATED), user, pk, action="hours.approve")
     form = ReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -421,7 +409,7 @@ def send_requests(request):
     """E-mail every mentor with logs awaiting approval (in the coordinator's scope) a link."""
     user = request.user
     _require_coordinator(user)
-    scoped = HourLog.objects.for_user(user).filter(coordinator_scope_q(user, prefix="placement__"))
+    scoped = overseen_logs(user)
     result = services.send_pending_approval_requests(actor=user, logs=scoped)
     if result["sent"]:
         messages.success(
@@ -444,10 +432,9 @@ def send_requests(request):
 # --- Coordinators: pay periods and payroll ---------------------------------------------------
 
 
-def _managed_districts(user):
-    if user.is_superuser:
-        return District.objects.all()
-    return District.objects.filter(pk__in=managed_district_ids(user))
+def _managed_districts(user, action="pay_period.manage"):
+    """Districts whose pay periods (or budgets) the user may add: district-wide staff."""
+    return permitted(user, action, District.objects.all())
 
 
 @login_required
@@ -475,7 +462,7 @@ def pay_periods(request):
 
 def _managed_period(request, pk):
     period = get_pay_period_for_user(request.user, pk)
-    if not manages_district(request.user, period.district_id):
+    if not can(request.user, "pay_period.manage", period):
         raise PermissionDenied("Only district-wide coordinators change pay periods.")
     return period
 
@@ -541,7 +528,7 @@ def budgets(request):
     _require_coordinator(user)
     context = {
         "page_obj": paginate(request, budgets_for_user(user)),
-        "can_manage": _managed_districts(user).exists(),
+        "can_manage": _managed_districts(user, "budget.manage").exists(),
     }
     return render(request, "hours/budgets.html", context)
 
@@ -551,17 +538,16 @@ def budgets(request):
 def budget_create(request):
     user = request.user
     _require_coordinator(user)
-    districts = list(_managed_districts(user)[:2])
+    managed = _managed_districts(user, "budget.manage")
+    districts = list(managed[:2])
     if not districts:
         raise PermissionDenied("Only district-wide coordinators create budgets.")
     district = districts[0]
     if len(districts) > 1:
         chosen = request.GET.get("district", "")
-        district = _managed_districts(user).filter(pk=chosen).first() if chosen.isdigit() else None
+        district = managed.filter(pk=chosen).first() if chosen.isdigit() else None
         if district is None:
-            return render(
-                request, "hours/budget_district.html", {"districts": _managed_districts(user)}
-            )
+            return render(request, "hours/budget_district.html", {"districts": managed})
     form = BudgetForm(request.POST or None, district=district)
     if request.method == "POST" and form.is_valid():
         budget = form.save()
@@ -574,7 +560,7 @@ def budget_create(request):
 @require_http_methods(["GET", "POST"])
 def budget_edit(request, pk):
     budget = get_budget_for_user(request.user, pk)
-    if not manages_district(request.user, budget.district_id):
+    if not can(request.user, "budget.manage", budget):
         raise PermissionDenied("Only district-wide coordinators change budgets.")
     form = BudgetForm(request.POST or None, instance=budget, district=budget.district)
     if request.method == "POST" and form.is_valid():
@@ -596,7 +582,7 @@ def budget(request, pk):
     context = {
         "budget": item,
         "report": report,
-        "can_manage": manages_district(request.user, item.district_id),
-        "partial_view": not manages_district(request.user, item.district_id),
+        "can_manage": can(request.user, "budget.manage", item),
+        "partial_view": not can(request.user, "budget.manage", item),
     }
     return render(request, "hours/budget.html", context)

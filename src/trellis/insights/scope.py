@@ -1,6 +1,7 @@
-"""Who may see insights, over which schools, and who may act on them.
+"""Over which district and schools a user sees insights, and whether they may act on them.
 
-District administrators and coordinators see and act; counselors only read. A coordinator or
+Who may is the capability table's (insights.view, insights.act, insights.configure): district
+administrators and coordinators see and act, counselors only read, and a coordinator or
 counselor whose memberships all name a school is limited to those schools. Everyone else
 gets a 404 (existence is not disclosed), as everywhere in Trellis.
 """
@@ -10,12 +11,10 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.http import Http404
 
-from trellis.accounts.models import Role
-from trellis.core.tenancy import prefixed_q, scoped_q
+from trellis.accounts.permissions import can, granting_memberships
+from trellis.core.tenancy import prefixed_q
 from trellis.districts.models import School
-
-READ_ROLES = {Role.DISTRICT_ADMIN, Role.COORDINATOR, Role.COUNSELOR}
-ACT_ROLES = {Role.DISTRICT_ADMIN, Role.COORDINATOR}
+from trellis.students.models import Student
 
 
 @dataclass
@@ -35,9 +34,9 @@ class InsightsScope:
     def student_q(self, prefix: str = "") -> Q:
         """Students.for_user() as a Q through a relation, so aggregates join instead of IN (…).
 
-        Same rule as Student.objects.for_user(user) (core.tenancy), narrowed to this district.
+        Same rule as Student.objects.for_user(user), narrowed to this district.
         """
-        return prefixed_q(scoped_q(self.user, "student") & Q(district=self.district), prefix)
+        return prefixed_q(Student.objects.scope_q(self.user) & Q(district=self.district), prefix)
 
     def school(self, pk) -> School | None:
         """A school the user may filter by, or None; an id outside the scope is treated as absent."""
@@ -49,9 +48,7 @@ class InsightsScope:
 
 def get_insights_scope(user) -> InsightsScope:
     """The scope of the user's staff memberships in one district, or 404."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        raise Http404("No insights here.")
-    staff = [m for m in user.get_memberships() if m.role in READ_ROLES]
+    staff = granting_memberships(user, "insights.view")
     if not staff:
         raise Http404("No insights here.")
     # A person is staff in one district; if in several, the first membership's district wins.
@@ -69,9 +66,7 @@ def get_insights_scope(user) -> InsightsScope:
         schools=schools,
         district_wide=district_wide,
         district_school_count=district_school_count,
-        can_act=any(m.role in ACT_ROLES for m in staff),
-        can_configure=any(
-            m.role == Role.DISTRICT_ADMIN or (m.role == Role.COORDINATOR and m.school_id is None)
-            for m in staff
-        ),
+        # A school coordinator acts for their schools: any acting role in the district will do.
+        can_act=any(m.district_id == district.pk for m in granting_memberships(user, "insights.act")),
+        can_configure=can(user, "insights.configure", district),
     )

@@ -7,11 +7,14 @@ partner, mentor, student or guardian gets a 404.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from trellis.accounts.permissions import can, permitted
 from trellis.core.http import refusal_text
 from trellis.core.lists import paginate
+from trellis.core.tenancy import get_for_user
 from trellis.opportunities.forms import ReturnForm
 from trellis.opportunities.models import Opportunity
 from trellis.opportunities.services import (
@@ -21,19 +24,15 @@ from trellis.opportunities.services import (
     return_opportunity,
     submission_problems,
 )
-from trellis.partners.access import (
-    get_reviewable_opportunity,
-    require_reviewer,
-    reviewable_opportunities,
-)
 
 
 @login_required
 @require_GET
 def approvals(request):
-    require_reviewer(request.user)
+    if not can(request.user, "opportunity.approve"):
+        raise Http404("Not found.")
     rows = (
-        reviewable_opportunities(request.user)
+        permitted(request.user, "opportunity.approve", Opportunity.objects)
         .filter(status=Opportunity.Status.PENDING)
         .select_related("partner", "cluster", "worksite")
         .order_by("updated_at", "pk")
@@ -47,7 +46,14 @@ def approvals(request):
 @require_http_methods(["GET", "POST"])
 def review(request, pk):
     """One opportunity: approve it, send it back with a comment, or close a published one."""
-    opportunity = get_reviewable_opportunity(request.user, pk)
+    opportunity = get_for_user(
+        Opportunity.objects.select_related(
+            "partner", "district", "worksite", "mentor__user", "cluster", "subcluster", "term"
+        ),
+        request.user,
+        pk,
+        action="opportunity.approve",
+    )
     form = ReturnForm()
     if request.method == "POST":
         action = request.POST.get("action")

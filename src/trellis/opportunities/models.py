@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from trellis.accounts.models import PARTNER_ROLES, STAFF_ROLES, Role
 from trellis.core.models import describe_weekdays
-from trellis.core.tenancy import scoped_q
+from trellis.core.tenancy import AccessPaths, ScopedQuerySet
 
 
 class CareerCluster(models.Model):
@@ -54,9 +55,18 @@ class IllegalStatusChange(ValidationError):
     """An opportunity status move the approval workflow does not allow."""
 
 
-class OpportunityQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(scoped_q(user, "opportunity")).distinct()
+class OpportunityQuerySet(ScopedQuerySet):
+    distinct_scope = True
+
+    def membership_q(self, user, m):
+        if m.role in STAFF_ROLES:
+            return Q(district_id=m.district_id)
+        if m.role in PARTNER_ROLES:
+            return Q(partner_id=m.partner_id)
+        if m.role in (Role.STUDENT, Role.GUARDIAN):
+            # Learners browse the published catalog of their own district only.
+            return Q(district_id=m.district_id, status=Opportunity.Status.PUBLISHED)
+        return None
 
     def published(self):
         return self.filter(status=Opportunity.Status.PUBLISHED)
@@ -106,6 +116,7 @@ class Opportunity(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = OpportunityQuerySet.as_manager()
+    access_paths = AccessPaths(district="district_id", partner="partner_id")
 
     class Meta:
         ordering = ["title"]

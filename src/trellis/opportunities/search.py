@@ -37,7 +37,6 @@ from django.db.models.functions import (
     Sqrt,
 )
 
-from trellis.core.tenancy import scoped_q
 from trellis.districts.calendar import DistrictCalendar
 from trellis.hours import labour
 from trellis.opportunities.models import Opportunity, OpportunityKind
@@ -108,10 +107,12 @@ def for_student(user, student) -> QuerySet:
     interest = StudentInterest.objects.filter(
         student=student, cluster=OuterRef("cluster")
     ).order_by("rank")
-    # scoped_q rather than for_user(): a learner's scope joins nothing, so the DISTINCT that
+    # scope_q rather than for_user(): a learner's scope joins nothing, so the DISTINCT that
     # for_user() adds (for staff scopes) would only make the count compute every annotation.
     qs = (
-        Opportunity.objects.filter(scoped_q(user, "opportunity"), district_id=student.district_id)
+        Opportunity.objects.filter(
+            Opportunity.objects.scope_q(user), district_id=student.district_id
+        )
         .select_related("partner", "worksite", "cluster", "subcluster")
         .annotate(
             seats_taken=Coalesce(Subquery(open_placements, output_field=IntegerField()), 0),

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from trellis.accounts.models import Role, User
+from trellis.accounts.permissions import can, require
 from trellis.core.models import AuditEvent
 from trellis.core.notifications import notify
 from trellis.opportunities.models import Opportunity
-from trellis.partners.access import can_review_district, is_partner_admin_of
 from trellis.placements.models import Placement
 
 Status = Opportunity.Status
@@ -58,15 +58,22 @@ class OpportunityRefused(ValidationError):
     """A catalog step the rules forbid; the message says why."""
 
 
-def _require_partner_admin(actor, opportunity_or_partner_id):
-    partner_id = getattr(opportunity_or_partner_id, "partner_id", opportunity_or_partner_id)
-    if not is_partner_admin_of(actor, partner_id):
-        raise PermissionDenied("Only the partner's administrators can change its opportunities.")
+def _require_partner_admin(actor, opportunity_or_partner):
+    require(
+        actor,
+        "opportunity.edit",
+        opportunity_or_partner,
+        refusal="Only the partner's administrators can change its opportunities.",
+    )
 
 
 def _require_reviewer(actor, opportunity):
-    if not can_review_district(actor, opportunity.district_id):
-        raise PermissionDenied("Only the district's coordinators can approve opportunities.")
+    require(
+        actor,
+        "opportunity.approve",
+        opportunity,
+        refusal="Only the district's coordinators can approve opportunities.",
+    )
 
 
 def _lock(opportunity):
@@ -156,7 +163,7 @@ def _check_references(partner, fields):
 @transaction.atomic
 def create_opportunity(*, partner, actor, fields: dict):
     """A new draft for the partner; nobody outside the partner sees it until it is approved."""
-    _require_partner_admin(actor, partner.pk)
+    _require_partner_admin(actor, partner)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise OpportunityRefused(f"Unknown fields: {', '.join(sorted(unknown))}.")
@@ -201,10 +208,7 @@ def update_opportunity(*, opportunity, actor, fields: dict):
 def change_seats(*, opportunity, actor, seats: int):
     """More or fewer seats; never fewer than the open (proposed, confirmed, active) placements."""
     opportunity = _lock(opportunity)
-    if not (
-        is_partner_admin_of(actor, opportunity.partner_id)
-        or can_review_district(actor, opportunity.district_id)
-    ):
+    if not (can(actor, "opportunity.edit", opportunity) or can(actor, "opportunity.approve", opportunity)):
         raise PermissionDenied("Only the partner's administrators or coordinators change seats.")
     if opportunity.status == Status.CLOSED:
         raise OpportunityRefused("This opportunity is closed.")
@@ -294,8 +298,8 @@ def return_opportunity(*, opportunity, actor, comment: str):
 def close_opportunity(*, opportunity, actor):
     """Stop taking students; placements already made carry on."""
     opportunity = _lock(opportunity)
-    partner_side = is_partner_admin_of(actor, opportunity.partner_id)
-    if not (partner_side or can_review_district(actor, opportunity.district_id)):
+    partner_side = can(actor, "opportunity.edit", opportunity)
+    if not (partner_side or can(actor, "opportunity.approve", opportunity)):
         raise PermissionDenied("Only the partner's administrators or coordinators can close it.")
     _move(opportunity, Status.CLOSED)
     _audit(opportunity, actor=actor, action="opportunity.closed")

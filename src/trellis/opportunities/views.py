@@ -3,21 +3,17 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from trellis.accounts.models import PARTNER_ROLES, STAFF_ROLES
+from trellis.accounts.permissions import can
 from trellis.core.lists import apply_filters, paginate, render_list
 from trellis.opportunities.filters import OpportunityFilterForm
 from trellis.opportunities.selectors import get_opportunity_for_user, opportunities_for_user
 from trellis.placements.models import Placement
 
 
-def _manages_opportunities(user) -> bool:
-    """Staff and partner roles see drafts, seats filled and placements; learners do not."""
-    return user.is_superuser or bool(user.roles() & (STAFF_ROLES | PARTNER_ROLES))
-
-
 @login_required
 def opportunity_list(request):
-    manages = _manages_opportunities(request.user)
+    # Staff and partner roles see drafts, seats filled and placements; learners do not.
+    manages = can(request.user, "opportunity.track")
     form = OpportunityFilterForm(request.GET or None, show_status=manages)
     opportunities = opportunities_for_user(request.user)
     filters = apply_filters(form)
@@ -33,7 +29,7 @@ def opportunity_list(request):
 @login_required
 def opportunity_detail(request, pk):
     opportunity = get_opportunity_for_user(request.user, pk)
-    manages = _manages_opportunities(request.user)
+    manages = can(request.user, "opportunity.track", opportunity)
     placements = []
     if manages:
         placements = (
@@ -41,5 +37,10 @@ def opportunity_detail(request, pk):
             .filter(opportunity=opportunity)
             .select_related("student__school", "mentor__user")
         )
-    context = {"opportunity": opportunity, "manages": manages, "placements": placements}
+    context = {
+        "opportunity": opportunity,
+        "manages": manages,
+        "placements": placements,
+        "may_apply": not manages and can(request.user, "application.submit"),
+    }
     return render(request, "opportunities/opportunity_detail.html", context)

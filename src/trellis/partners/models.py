@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from trellis.accounts.models import PARTNER_ROLES, STAFF_ROLES
 from trellis.core.places import UnknownZip, locate_zip
-from trellis.core.tenancy import scoped_q
+from trellis.core.tenancy import AccessPaths, ScopedQuerySet
 
 
 class PartnerKind(models.TextChoices):
@@ -32,9 +33,16 @@ class Department(models.TextChoices):
     TRANSPORTATION = "transportation", "Transportation"
 
 
-class PartnerQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(scoped_q(user, "partner")).distinct()
+class PartnerQuerySet(ScopedQuerySet):
+    distinct_scope = True
+
+    def membership_q(self, user, m):
+        if m.role in STAFF_ROLES:
+            # Partners are district-wide: a school coordinator places students with any district partner.
+            return Q(district_id=m.district_id)
+        if m.role in PARTNER_ROLES:
+            return Q(pk=m.partner_id)
+        return None
 
     def district_departments(self):
         return self.filter(kind=PartnerKind.DISTRICT_DEPARTMENT)
@@ -58,6 +66,7 @@ class Partner(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PartnerQuerySet.as_manager()
+    access_paths = AccessPaths(district="district_id", partner="pk")
 
     class Meta:
         ordering = ["name"]
@@ -91,6 +100,8 @@ class Worksite(models.Model):
     location_is_approximate = models.BooleanField(
         default=False, help_text="The coordinates are the centre of the ZIP code, not the street address."
     )
+
+    access_paths = AccessPaths(district="partner__district_id", partner="partner_id")
 
     class Meta:
         ordering = ["name"]
@@ -131,6 +142,9 @@ class Mentor(models.Model):
     background_check_date = models.DateField(null=True, blank=True)
 
     objects = MentorQuerySet.as_manager()
+    access_paths = AccessPaths(
+        district="partner__district_id", partner="partner_id", mentor="user_id", mentor_partner="partner_id"
+    )
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]

@@ -4,17 +4,17 @@ Each service checks that the actor administers the partner (coordinators only re
 background checks), runs in one transaction, writes an audit event, and e-mails after commit.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from trellis.accounts.invitations import free_username, send_password_set_email
 from trellis.accounts.models import Membership, Role, User
+from trellis.accounts.permissions import require
 from trellis.core.models import AuditEvent
 from trellis.core.notifications import notify
 from trellis.core.places import UnknownZip, locate_zip
-from trellis.partners.access import can_review_district, is_partner_admin_of
 from trellis.partners.models import Mentor, Worksite
 from trellis.placements.models import Application
 from trellis.placements.services import create_placement
@@ -32,9 +32,18 @@ class PartnerRefused(ValidationError):
     """A partner-portal step the rules forbid; the message says why."""
 
 
-def _require_admin(actor, partner_id):
-    if not is_partner_admin_of(actor, partner_id):
-        raise PermissionDenied("Only the partner's administrators can do this.")
+def _require_admin(actor, record):
+    """The partner's own administrators run its profile, worksites and mentors."""
+    require(actor, "partner.manage", record, refusal="Only the partner's administrators can do this.")
+
+
+def _require_reviewer(actor, application):
+    require(
+        actor,
+        "application.review",
+        application,
+        refusal="Only the partner's administrators can do this.",
+    )
 
 
 def _audit(*, actor, action, target, district, data=None):
@@ -59,7 +68,7 @@ def _apply(instance, fields: dict, allowed) -> list[str]:
 @transaction.atomic
 def update_partner_profile(*, partner, actor, fields: dict):
     """Name, description, website, phone and contact e-mail; kind and department stay the district's."""
-    _require_admin(actor, partner.pk)
+    _require_admin(actor, partner)
     changed = _apply(partner, fields, PROFILE_FIELDS)
     if changed:
         partner.full_clean()
@@ -112,7 +121,7 @@ def _clean_worksite(worksite):
 
 @transaction.atomic
 def add_worksite(*, partner, actor, fields: dict):
-    _require_admin(actor, partner.pk)
+    _require_admin(actor, partner)
     worksite = Worksite(partner=partner)
     _apply(worksite, fields, WORKSITE_FIELDS)
     _clean_worksite(worksite)
@@ -123,7 +132,7 @@ def add_worksite(*, partner, actor, fields: dict):
 
 @transaction.atomic
 def update_worksite(*, worksite, actor, fields: dict):
-    _require_admin(actor, worksite.partner_id)
+    _require_admin(actor, worksite)
     changed = _apply(worksite, fields, WORKSITE_FIELDS)
     if changed:
         if {"address", "city", "state", "zip_code", "is_virtual"} & set(changed):
@@ -163,7 +172,7 @@ def invite_mentor(*, partner, actor, first_name, last_name, email, title="", pho
     A new person gets an account with no usable password and an e-mail to set one; someone who
     already has an account (district staff mentoring for a department, say) keeps it and is told.
     """
-    _require_admin(actor, partner.pk)
+    _require_admin(actor, partner)
     email = (email or "").strip()
     first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
     if not (email and first_name and last_name):
@@ -208,7 +217,7 @@ def invite_mentor(*, partner, actor, first_name, last_name, email, title="", pho
 @transaction.atomic
 def update_mentor(*, mentor, actor, title, phone):
     """A partner administrator edits the mentor's title and phone (not the background check)."""
-    _require_admin(actor, mentor.partner_id)
+    _require_admin(actor, mentor)
     changed = _apply(mentor, {"title": title, "phone": phone}, ("title", "phone"))
     if changed:
         mentor.save(update_fields=changed)
@@ -225,7 +234,7 @@ def update_mentor(*, mentor, actor, title, phone):
 @transaction.atomic
 def resend_mentor_invitation(*, mentor, actor):
     """A fresh password-set link for a mentor who has not set a password yet."""
-    _require_admin(actor, mentor.partner_id)
+    _require_admin(actor, mentor)
     if mentor.user.has_usable_password():
         raise PartnerRefused(f"{mentor.user} has already set a password.")
     _send_mentor_invitation(mentor.user, partner=mentor.partner, invited_by=actor)
@@ -241,8 +250,12 @@ def resend_mentor_invitation(*, mentor, actor):
 @transaction.atomic
 def record_background_check(*, mentor, actor, checked_on):
     """Coordinators only: the district vouches for the check, not the partner."""
-    if not can_review_district(actor, mentor.partner.district_id):
-        raise PermissionDenied("Only the district's coordinators record background checks.")
+    require(
+        actor,
+        "mentor.record_background_check",
+        mentor,
+        refusal="Only the district's coordinators record background checks.",
+    )
     if checked_on is not None and checked_on > timezone.localdate():
         raise PartnerRefused("A background check date cannot be in the future.")
     before = mentor.background_check_date
@@ -297,7 +310,7 @@ def accept_application(*, application, actor):
     student's coordinator, through the lifecycle's create_placement (seats, eligibility)."""
     application = _lock_application(application)
     opportunity = application.opportunity
-    _require_admin(actor, opportunity.partner_id)
+    _require_reviewer(actor, application)
     _decidable(application)
     application.status = Application.Status.ACCEPTED
     application.decided_at = timezone.now()
@@ -326,7 +339,7 @@ def decline_application(*, application, actor, note=""):
     """Decline an applicant; the note stays with the partner and the school."""
     application = _lock_application(application)
     opportunity = application.opportunity
-    _require_admin(actor, opportunity.partner_id)
+    _require_reviewer(actor, application)
     _decidable(application)
     application.status = Application.Status.DECLINED
     application.decided_at = timezone.now()
@@ -355,7 +368,7 @@ def rank_application(*, application, actor, rank):
     """
     application = _lock_application(application)
     opportunity = application.opportunity
-    _require_admin(actor, opportunity.partner_id)
+    _require_reviewer(actor, application)
     _decidable(application)
     if rank is not None and (rank < 1 or rank > 999):
         raise PartnerRefused("A rank is a whole number from 1 (best) up.")

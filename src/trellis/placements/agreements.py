@@ -17,9 +17,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 
+from trellis.accounts.permissions import can
 from trellis.core.models import AuditEvent
 from trellis.core.notifications import Verb, absolute_url, notify, send_emails
-from trellis.placements.lifecycle_permissions import can_manage_placement
 from trellis.placements.models import Agreement, Placement, Signature, SignerRole
 
 Kind = Agreement.Kind
@@ -424,7 +424,7 @@ def signable_roles(user, agreement) -> list[str]:
     holds = {
         SignerRole.STUDENT: lambda: placement.student.user_id == user.pk,
         SignerRole.MENTOR: lambda: bool(placement.mentor) and placement.mentor.user_id == user.pk,
-        SignerRole.COORDINATOR: lambda: can_manage_placement(user, placement),
+        SignerRole.COORDINATOR: lambda: can(user, "agreement.sign_for_school", placement),
         SignerRole.GUARDIAN: lambda: guardian_link_for_user(user, placement) is not None,
     }
     roles = [r for r in agreement.required_signers if r not in signed and holds[SignerRole(r)]()]

@@ -6,12 +6,13 @@ rules for who may apply are the browse page's (`opportunities.search.reasons_not
 page and the service can never disagree.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from trellis.accounts.models import Role, User
+from trellis.accounts.permissions import require
 from trellis.core.models import AuditEvent
 from trellis.core.notifications import notify
 from trellis.districts.calendar import district_today
@@ -29,9 +30,8 @@ class ApplicationRefused(ValidationError):
     """An application, withdrawal or reflection the rules forbid; the message says why."""
 
 
-def _require_own(actor, student):
-    if not getattr(actor, "is_authenticated", False) or student.user_id != actor.pk:
-        raise PermissionDenied("Only the student can do this for themself.")
+def _require_own(actor, record, action="application.submit"):
+    require(actor, action, record, refusal="Only the student can do this for themself.")
 
 
 def _partner_admins(opportunity):
@@ -158,7 +158,7 @@ def withdraw_application(*, application, actor) -> Application:
 @transaction.atomic
 def write_reflection(*, placement, actor, career_fit, text) -> Reflection:
     """The student's reflection on an active or completed placement, with their career fit."""
-    _require_own(actor, placement.student)
+    _require_own(actor, placement, "reflection.write")
     if placement.status not in REFLECTION_STATUSES:
         raise ApplicationRefused(
             f"You can reflect on an active or completed placement; this one is "

@@ -8,14 +8,14 @@ must be scored, and the student's coordinators are told at once.
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.text import slugify
 
+from trellis.accounts.permissions import require
 from trellis.core.models import AuditEvent
 from trellis.core.notifications import notify
-from trellis.partners.access import can_configure_rubric, is_mentor_of
 from trellis.placements.models import Evaluation, Placement, RubricCriterion
 from trellis.placements.services import coordinators_for
 
@@ -135,10 +135,12 @@ def save_rubric(*, district, actor, rows: list[CriterionRow]):
 
     Keys of existing criteria never change, so past evaluations keep their meaning.
     """
-    if not can_configure_rubric(actor, district.pk):
-        raise PermissionDenied(
-            "Only district administrators and coordinators configure the rubric."
-        )
+    require(
+        actor,
+        "rubric.configure",
+        district,
+        refusal="Only district administrators and coordinators configure the rubric.",
+    )
     existing = {
         c.pk: c for c in RubricCriterion.objects.select_for_update().filter(district=district)
     }
@@ -232,8 +234,12 @@ def submit_evaluation(*, placement, actor, kind, scores, comments, would_host_ag
         .select_related("mentor__user", "student__school", "district", "opportunity__partner")
         .get(pk=placement.pk)
     )
-    if not is_mentor_of(actor, placement):
-        raise PermissionDenied("Only the student's mentor writes their evaluations.")
+    require(
+        actor,
+        "placement.evaluate",
+        placement,
+        refusal="Only the student's mentor writes their evaluations.",
+    )
     refusal = evaluation_refusal(placement, kind)
     if refusal:
         raise EvaluationRefused(refusal)

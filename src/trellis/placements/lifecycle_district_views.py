@@ -6,9 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Avg, Count, OuterRef, Q, Subquery
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
-from trellis.accounts.models import Role
+from trellis.accounts.permissions import district_ids, granting_memberships, permitted
+from trellis.core.tenancy import get_for_user
 from trellis.districts.models import SchoolYear
 from trellis.partners.models import Mentor, Partner
 from trellis.placements.agreements import (
@@ -19,13 +20,6 @@ from trellis.placements.agreements import (
     set_agreement_text,
 )
 from trellis.placements.forms import AgreementTextForm
-from trellis.placements.lifecycle_permissions import (
-    managed_placements_q,
-    managed_students_q,
-    manager_districts,
-    manager_memberships,
-    require_manager,
-)
 from trellis.placements.lifecycle_views import posted_data
 from trellis.placements.models import Agreement, Evaluation, Outcome, Placement
 from trellis.students.models import Student
@@ -42,15 +36,9 @@ def relationship(request, pk):
     evaluations, mentors, whether they would host again, and hires — over placements in the
     viewer's scope (a school coordinator sees their school's history with the partner)."""
     user = request.user
-    require_manager(user)
-    partners = (
-        Partner.objects.all()
-        if user.is_superuser
-        else Partner.objects.filter(district_id__in=manager_districts(user))
-    )
-    partner = get_object_or_404(partners, pk=pk)
-    placements = Placement.objects.filter(
-        managed_placements_q(user), opportunity__partner=partner
+    partner = get_for_user(Partner, user, pk, action="partner.review_relationship")
+    placements = permitted(
+        user, "placement.manage", Placement.objects.filter(opportunity__partner=partner)
     ).order_by()
     year = SchoolYear.objects.filter(
         district=OuterRef("district"),
@@ -136,7 +124,7 @@ def relationship(request, pk):
         .annotate(hosted=Subquery(mentor_placements), mean_score=Subquery(mentor_mean))
     )
     outcomes = Outcome.objects.filter(
-        partner=partner, student__in=Student.objects.filter(managed_students_q(user))
+        partner=partner, student__in=permitted(user, "outcome.record", Student.objects)
     )
     outcome_counts = outcomes.aggregate(
         offers=Count("pk", filter=Q(kind=Outcome.Kind.JOB_OFFER)),
@@ -164,7 +152,9 @@ def relationship(request, pk):
             or latest_withdrawal.partner_in_good_standing,
             "latest_withdrawal": latest_withdrawal,
             "school_scoped": not user.is_superuser
-            and all(not m.is_district_wide for m in manager_memberships(user)),
+            and all(
+                not m.is_district_wide for m in granting_memberships(user, "placement.manage")
+            ),
         },
     )
 
@@ -174,11 +164,7 @@ def relationship(request, pk):
 
 def _text_districts(user):
     """District administrators and district-wide coordinators set their district's wording."""
-    districts = {
-        m.district_id
-        for m in user.get_memberships()
-        if m.role == Role.DISTRICT_ADMIN or (m.role == Role.COORDINATOR and m.school_id is None)
-    }
+    districts = district_ids(user, "agreement_text.edit")
     if not districts:
         raise Http404("Not found.")
     return sorted(districts)

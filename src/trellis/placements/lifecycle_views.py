@@ -11,16 +11,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
+from trellis.accounts.permissions import can, district_ids, permitted
 from trellis.core.http import client_ip, refusal_text
 from trellis.core.lists import apply_filters, render_list
 from trellis.core.pagination import PER_PAGE, paginate
-from trellis.core.tenancy import get_for_user, prefixed_q
+from trellis.core.tenancy import get_for_user
 from trellis.districts.models import School, Term
 from trellis.opportunities.models import Opportunity
 from trellis.partners.models import Mentor, Partner
@@ -44,14 +45,6 @@ from trellis.placements.forms import (
     ResolveConcernForm,
     SignForm,
     WithdrawForm,
-)
-from trellis.placements.lifecycle_permissions import (
-    can_manage_placement,
-    managed_or_404,
-    managed_placements_q,
-    managed_students_q,
-    manager_districts,
-    require_manager,
 )
 from trellis.placements.models import (
     Agreement,
@@ -96,7 +89,20 @@ def _placement_queryset():
 
 
 def get_managed_placement(user, pk):
-    return managed_or_404(_placement_queryset(), user, pk)
+    return get_for_user(_placement_queryset(), user, pk, action="placement.manage")
+
+
+def _require_manager(user):
+    """The coordinators' pages: 404 for anyone who runs no placement anywhere."""
+    if not can(user, "placement.manage"):
+        raise Http404("Not found.")
+
+
+def _managed_districts(queryset, user, path="district_id"):
+    """Rows of the districts where the user runs placements (a filter's choices)."""
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(**{f"{path}__in": district_ids(user, "placement.manage")})
 
 
 # --- Board ---------------------------------------------------------------------------------
@@ -124,21 +130,16 @@ def _page_url(request, key, number):
 def board(request):
     """Every managed placement by status, filtered by school, partner, cluster and term."""
     user = request.user
-    require_manager(user)
-    districts = manager_districts(user) if not user.is_superuser else None
-    placements = Placement.objects.filter(managed_placements_q(user))
-    schools_qs = Student.objects.filter(managed_students_q(user)).values("school_id")
+    _require_manager(user)
+    placements = permitted(user, "placement.manage", Placement.objects)
+    schools_qs = permitted(user, "placement.manage", Student.objects).values("school_id")
     form = BoardFilterForm(
         request.GET or None,
         schools=School.objects.filter(pk__in=schools_qs),
-        partners=Partner.objects.filter(district_id__in=districts)
-        if districts is not None
-        else Partner.objects.all(),
-        terms=(
-            Term.objects.filter(school_year__district_id__in=districts)
-            if districts is not None
-            else Term.objects.all()
-        ).select_related("school_year"),
+        partners=_managed_districts(Partner.objects.all(), user),
+        terms=_managed_districts(Term.objects.all(), user, "school_year__district_id").select_related(
+            "school_year"
+        ),
     )
     placements = filter_placements(placements, apply_filters(form))
     counts = dict(placements.order_by().values_list("status").annotate(n=Count("pk")))
@@ -197,14 +198,14 @@ def board(request):
 def propose(request):
     """Propose a placement for a student in scope at an opportunity with a free seat."""
     user = request.user
-    require_manager(user)
-    students = Student.objects.filter(managed_students_q(user), is_active=True).select_related(
-        "school"
-    )
+    _require_manager(user)
+    students = permitted(
+        user, "placement.propose", Student.objects.filter(is_active=True)
+    ).select_related("school")
     opportunities = (
         services.with_seats_left(
             Opportunity.objects.filter(
-                district_id__in=manager_districts(user),
+                district_id__in=district_ids(user, "placement.propose"),
                 status=Opportunity.Status.PUBLISHED,
                 end_date__gte=timezone.localdate(),
             )
@@ -215,11 +216,12 @@ def propose(request):
     )
     application = None
     if request.GET.get("application") or request.POST.get("application"):
-        application = get_object_or_404(
+        application = get_for_user(
             Application.objects.filter(student__in=students).select_related(
                 "student", "opportunity"
             ),
-            pk=_int(request.GET.get("application") or request.POST.get("application")),
+            user,
+            _int(request.GET.get("application") or request.POST.get("application")),
         )
     initial = {
         "student": request.GET.get("student") or getattr(application, "student_id", None),
@@ -272,7 +274,7 @@ def placement_page(request, pk):
     """Status, agreements and what is missing, and the actions the viewer may take."""
     user = request.user
     placement = get_for_user(_placement_queryset(), user, pk)
-    manages = can_manage_placement(user, placement)
+    manages = can(user, "placement.manage", placement)
     missing = missing_signatures(placement) if placement.status == Status.CONFIRMED else []
     context = {
         "placement": placement,
@@ -326,14 +328,14 @@ def assign_mentor(request, pk):
 
 def _managed_concerns(user):
     """Concerns about placements the user manages (coordinators and district administrators)."""
-    return Concern.objects.filter(prefixed_q(managed_placements_q(user), "placement__"))
+    return permitted(user, "concern.resolve", Concern.objects)
 
 
 @login_required
 def concerns(request):
     """Concerns raised by mentors and others, open ones first, for the coordinator to act on."""
     user = request.user
-    require_manager(user)
+    _require_manager(user)
     form = ConcernFilterForm(request.GET)
     state = apply_filters(form).get("state", "open")
     rows = _managed_concerns(user).select_related(
@@ -360,16 +362,14 @@ def concerns(request):
 @require_POST
 def resolve_concern(request, pk):
     """Close one concern with a note; back to where the coordinator came from."""
-    try:
-        concern = (
-            _managed_concerns(request.user)
-            .select_related(
-                "placement__student", "placement__mentor", "placement__district", "raised_by"
-            )
-            .get(pk=pk)
-        )
-    except (Concern.DoesNotExist, ValueError):
-        raise Http404("No concern found.") from None
+    concern = get_for_user(
+        Concern.objects.select_related(
+            "placement__student", "placement__mentor", "placement__district", "raised_by"
+        ),
+        request.user,
+        pk,
+        action="concern.resolve",
+    )
     form = ResolveConcernForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say what was done about the concern before resolving it.")
@@ -504,12 +504,7 @@ def get_agreement_for_user(user, pk):
         "placement__opportunity__partner",
         "placement__mentor__user",
     ).prefetch_related("signatures")
-    try:
-        return queryset.filter(placement__in=Placement.objects.for_user(user).values("pk")).get(
-            pk=pk
-        )
-    except (Agreement.DoesNotExist, ValueError, TypeError):
-        raise Http404("No agreement found.") from None
+    return get_for_user(queryset, user, pk)
 
 
 @login_required
@@ -626,16 +621,18 @@ def guardian_sign(request, token):
 def outcome(request):
     """Record a job offer or hire, from a student's page (?student=) or a placement's (?placement=)."""
     user = request.user
-    require_manager(user)
+    _require_manager(user)
     placement = None
     # Where the coordinator came from stays in the query string, POST included.
     if request.GET.get("placement"):
         placement = get_managed_placement(user, request.GET["placement"])
         student = placement.student
     else:
-        student = get_object_or_404(
-            Student.objects.filter(managed_students_q(user)).select_related("school", "district"),
-            pk=_int(request.GET.get("student")),
+        student = get_for_user(
+            Student.objects.select_related("school", "district"),
+            user,
+            _int(request.GET.get("student")),
+            action="outcome.record",
         )
     placements = student.placements.select_related("opportunity__partner")
     form = OutcomeForm(

@@ -6,15 +6,28 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils import timezone
 
-from trellis.core.tenancy import scoped_q
+from trellis.accounts.models import Role
+from trellis.core.tenancy import AccessPaths, ScopedQuerySet, prefixed_q
+from trellis.students.models import guardians_students
 
 
-class ApplicationQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(scoped_q(user, "application"))
+class ApplicationQuerySet(ScopedQuerySet):
+    def membership_q(self, user, m):
+        """Staff see their district's or school's; the partner's mentors and administrators
+        review its applicants together; a student and guardians see the student's own."""
+        staff = m.staff_q(district="student__district_id", school="student__school_id")
+        if staff is not None:
+            return staff
+        if m.role in (Role.MENTOR, Role.PARTNER_ADMIN):
+            return Q(opportunity__partner_id=m.partner_id)
+        if m.role == Role.STUDENT:
+            return Q(student__user=user)
+        if m.role == Role.GUARDIAN:
+            return Q(student_id__in=Subquery(guardians_students(user)))
+        return None
 
 
 class Application(models.Model):
@@ -37,6 +50,12 @@ class Application(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApplicationQuerySet.as_manager()
+    access_paths = AccessPaths(
+        district="student__district_id",
+        school="student__school_id",
+        partner="opportunity__partner_id",
+        person="student__user_id",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -49,15 +68,37 @@ class Application(models.Model):
         return f"{self.student} → {self.opportunity}"
 
 
-class PlacementQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(scoped_q(user, "placement"))
+class PlacementQuerySet(ScopedQuerySet):
+    def membership_q(self, user, m):
+        """Staff see their district's or school's; a mentor the placements they mentor at
+        their partner; a partner administrator the partner's; a student and guardians theirs."""
+        staff = m.staff_q(district="district_id", school="student__school_id")
+        if staff is not None:
+            return staff
+        if m.role == Role.MENTOR:
+            return Q(mentor__user=user, mentor__partner_id=m.partner_id)
+        if m.role == Role.PARTNER_ADMIN:
+            return Q(opportunity__partner_id=m.partner_id)
+        if m.role == Role.STUDENT:
+            return Q(student__user=user, district_id=m.district_id)
+        if m.role == Role.GUARDIAN:
+            return Q(student_id__in=Subquery(guardians_students(user)), district_id=m.district_id)
+        return None
 
     def current(self):
         return self.filter(status__in=Placement.OPEN_STATUSES)
 
     def active(self):
         return self.filter(status=Placement.Status.ACTIVE)
+
+
+class ThroughPlacementQuerySet(ScopedQuerySet):
+    """Rows that belong to one placement (agreements, hour logs, ...) are seen exactly where
+    the placement is: its row rule, through `placement`."""
+
+    def membership_q(self, user, m):
+        placement_q = Placement.objects.membership_q(user, m)
+        return None if placement_q is None else prefixed_q(placement_q, "placement__")
 
 
 class IllegalTransition(ValidationError):
@@ -122,6 +163,15 @@ class Placement(models.Model):
     student_learner_agreement_on_file = models.BooleanField(default=False, help_text="Allows a minor in a hazardous (starred HO) role.")
 
     objects = PlacementQuerySet.as_manager()
+    access_paths = AccessPaths(
+        district="district_id",
+        school="student__school_id",
+        partner="opportunity__partner_id",
+        mentor="mentor__user_id",
+        mentor_partner="mentor__partner_id",
+        person="student__user_id",
+        guardian="student__guardian_links__guardian_user_id",
+    )
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -183,6 +233,9 @@ class Agreement(models.Model):
     body_sha256 = models.CharField(max_length=64, editable=False)
     required_signers = models.JSONField(default=list, help_text="Signer roles required, e.g. student, guardian, mentor, coordinator.")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ThroughPlacementQuerySet.as_manager()
+    access_paths = Placement.access_paths.through("placement")
 
     class Meta:
         ordering = ["placement", "kind"]
@@ -330,6 +383,8 @@ class Concern(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     resolution_note = models.TextField(blank=True, help_text="What was done, for the record and for whoever raised it.")
+
+    access_paths = Placement.access_paths.through("placement")
 
     class Meta:
         ordering = ["-created_at"]

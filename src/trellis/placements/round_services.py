@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from trellis.accounts.permissions import can
 from trellis.core.metrics import timed
 from trellis.core.models import AuditEvent
 from trellis.opportunities.models import Opportunity
@@ -47,10 +48,7 @@ def _audit(*, actor, action, target, data=None, district=None):
 
 def _ensure_manager(actor, match_round):
     """None is the command line (a shell on the server is already trusted)."""
-    if (
-        actor is not None
-        and not MatchRound.objects.managed_by(actor).filter(pk=match_round.pk).exists()
-    ):
+    if actor is not None and not can(actor, "round.manage", match_round):
         raise PermissionDenied("You cannot manage this match round.")
 
 
@@ -115,7 +113,8 @@ def create_match_round(
 ) -> MatchRound:
     """Open a round for ranking: the filters pick the opportunities and the eligible students
     (or a follow-up passes the ids it computed); the lottery seed is drawn once and kept."""
-    if actor is not None and not _can_create(actor, district, school):
+    new_round = MatchRound(district=district, school=school)
+    if actor is not None and not can(actor, "round.create", new_round):
         raise PermissionDenied("You cannot create match rounds here.")
     if ranking_closes_at <= ranking_opens_at:
         raise RoundError("The ranking window must close after it opens.")
@@ -181,22 +180,11 @@ def create_match_round(
     return match_round
 
 
-def _can_create(actor, district, school) -> bool:
-    if actor.is_superuser:
-        return True
-    return any(
-        m.role in ("district_admin", "coordinator")
-        and m.district_id == district.pk
-        and (m.school_id is None or (school is not None and m.school_id == school.pk))
-        for m in actor.get_memberships()
-    )
-
-
 @transaction.atomic
 def set_rankings(match_round, *, student, opportunity_ids, actor, now=None) -> list[RoundRanking]:
     """Replace the student's ranked list (first = rank 1), inside the window and the rules."""
     now = now or timezone.now()
-    if actor is not None and student.user_id != actor.pk:
+    if actor is not None and not can(actor, "round.rank", student):
         raise PermissionDenied("Students rank for themselves.")
     if not match_round.ranking_is_open(now):
         if (

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from trellis.accounts.models import STAFF_ROLES
+from trellis.accounts.permissions import can, granting_memberships
 from trellis.core.pagination import paginate
 from trellis.core.tenancy import get_for_user
 from trellis.opportunities.models import Opportunity
@@ -19,7 +19,6 @@ from trellis.placements import round_services as services
 from trellis.placements.models import Placement
 from trellis.placements.round_forms import FollowUpForm, MatchRoundForm, RankingMoveForm, RunForm
 from trellis.placements.rounds import (
-    MANAGER_ROLES,
     MatchRound,
     MatchRun,
     RoundRanking,
@@ -30,24 +29,16 @@ from trellis.students.models import Student
 RUN_LIST_FIELDS = ("assignment", "explanations")  # big JSON: never loaded for lists
 
 
-def _is_staff(user) -> bool:
-    return user.is_superuser or bool(user.roles() & STAFF_ROLES)
-
-
-def _can_manage(user, match_round) -> bool:
-    return MatchRound.objects.managed_by(user).filter(pk=match_round.pk).exists()
-
-
 def _staff_round(request, pk):
     match_round = get_match_round_for_user(request.user, pk)
-    if not _is_staff(request.user):
+    if not can(request.user, "round.review", match_round):
         raise PermissionDenied("Only district and school staff see this page.")
     return match_round
 
 
 def _managed_round(request, pk):
     match_round = get_match_round_for_user(request.user, pk)
-    if not _can_manage(request.user, match_round):
+    if not can(request.user, "round.manage", match_round):
         raise PermissionDenied("You cannot manage this match round.")
     return match_round
 
@@ -106,16 +97,15 @@ def round_list(request):
         "placements/rounds/round_list.html",
         {
             "page_obj": page_obj,
-            "is_staff": _is_staff(user),
-            "can_create": user.is_superuser
-            or any(m.role in MANAGER_ROLES for m in user.get_memberships()),
+            "is_staff": can(user, "round.review"),
+            "can_create": can(user, "round.create"),
         },
     )
 
 
 @login_required
 def round_create(request):
-    membership = next((m for m in request.user.get_memberships() if m.role in MANAGER_ROLES), None)
+    membership = next(iter(granting_memberships(request.user, "round.create")), None)
     if membership is None:
         raise PermissionDenied("Only coordinators create match rounds.")
     district, school = membership.district, membership.school
@@ -158,7 +148,7 @@ def round_create(request):
 @login_required
 def round_detail(request, pk):
     match_round = get_match_round_for_user(request.user, pk)
-    if not _is_staff(request.user):
+    if not can(request.user, "round.review", match_round):
         if Student.objects.filter(user=request.user, match_rounds=match_round).exists():
             return redirect("rounds:rank", match_round.pk)
         return redirect("rounds:placements", match_round.pk)
@@ -176,7 +166,7 @@ def round_detail(request, pk):
         {
             "round": match_round,
             "runs": runs,
-            "can_manage": _can_manage(request.user, match_round),
+            "can_manage": can(request.user, "round.manage", match_round),
             "ranking_open": match_round.ranking_is_open(),
             "run_form": RunForm(),
             "follow_ups": list(match_round.follow_ups.all()),
@@ -282,7 +272,7 @@ def round_compare(request, pk):
         ],
         "by_school": _breakdown(runs, "by_school"),
         "by_cluster": _breakdown(runs, "by_cluster"),
-        "can_manage": _can_manage(request.user, match_round),
+        "can_manage": can(request.user, "round.manage", match_round),
     }
     template = "placements/rounds/round_compare.html"
     if request.htmx:
@@ -371,7 +361,7 @@ def round_placements(request, pk):
         {
             "round": match_round,
             "page_obj": paginate(request, placements),
-            "is_staff": _is_staff(request.user),
+            "is_staff": can(request.user, "round.review", match_round),
         },
     )
 

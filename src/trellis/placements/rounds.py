@@ -3,10 +3,12 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, Subquery
-from django.http import Http404
 from django.utils import timezone
 
-from trellis.core.tenancy import NOTHING
+from trellis.accounts.models import PARTNER_ROLES, SCHOOL_STAFF_ROLES, Role
+from trellis.core.tenancy import AccessPaths, ScopedQuerySet, get_for_user
+from trellis.opportunities.models import Opportunity
+from trellis.students.models import Student
 
 PRIORITY_CRITERIA = {
     "grade": "Grade level (higher grades first)",
@@ -15,77 +17,32 @@ PRIORITY_CRITERIA = {
 }
 """Criteria a coordinator may order; the seeded lottery always breaks the remaining ties."""
 
-MANAGER_ROLES = ("district_admin", "coordinator")
 
-
-def _round_q(user, m):
-    """One membership's view of rounds.
-
-    Round-specific rather than core's `scoped_q(user, "match_round")`: school staff see
-    district-wide rounds and their own school's rounds (never another school's), partners see
-    published rounds they host in, students the rounds they may rank in.
-    """
-    if m.role == "district_admin" or (
-        m.role in ("coordinator", "counselor") and m.school_id is None
-    ):
-        return Q(district_id=m.district_id)
-    if m.role in ("coordinator", "counselor"):
-        return Q(district_id=m.district_id) & (Q(school__isnull=True) | Q(school_id=m.school_id))
-    if m.role in ("partner_admin", "mentor"):
-        from trellis.opportunities.models import Opportunity
-
-        hosted = Opportunity.objects.filter(partner_id=m.partner_id).values("match_rounds")
-        return Q(
-            district_id=m.district_id, status=MatchRound.Status.PUBLISHED, pk__in=Subquery(hosted)
-        )
-    if m.role == "student":
-        from trellis.students.models import Student
-
-        mine = Student.objects.filter(user=user, district_id=m.district_id).values("match_rounds")
-        return Q(district_id=m.district_id, pk__in=Subquery(mine)) & ~Q(
-            status=MatchRound.Status.DRAFT
-        )
-    return None
-
-
-class MatchRoundQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Rounds the user may see; deny by default like `core.tenancy.scoped_q`, per `_round_q`."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        q = NOTHING
-        for m in user.get_memberships():
-            part = _round_q(user, m)
-            if part is not None:
-                q |= part
-        return self.filter(q)
-
-    def managed_by(self, user):
-        """Rounds the user may change: district admins and coordinators, school-bound ones for
-        their school's rounds only. Counselors look but do not run rounds."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        q = NOTHING
-        for m in user.get_memberships():
-            if m.role not in MANAGER_ROLES:
-                continue
-            if m.school_id is None:
-                q |= Q(district_id=m.district_id)
-            else:
-                q |= Q(district_id=m.district_id, school_id=m.school_id)
-        return self.filter(q)
+class MatchRoundQuerySet(ScopedQuerySet):
+    def membership_q(self, user, m):
+        """School staff see district-wide rounds and their own school's (never another
+        school's), partners see published rounds they host in, students the rounds they may
+        rank in."""
+        if m.is_district_wide:
+            return Q(district_id=m.district_id)
+        if m.role in SCHOOL_STAFF_ROLES:
+            return Q(district_id=m.district_id) & (Q(school__isnull=True) | Q(school_id=m.school_id))
+        if m.role in PARTNER_ROLES:
+            hosted = Opportunity.objects.filter(partner_id=m.partner_id).values("match_rounds")
+            return Q(
+                district_id=m.district_id, status=MatchRound.Status.PUBLISHED, pk__in=Subquery(hosted)
+            )
+        if m.role == Role.STUDENT:
+            mine = Student.objects.filter(user=user, district_id=m.district_id).values("match_rounds")
+            return Q(district_id=m.district_id, pk__in=Subquery(mine)) & ~Q(
+                status=MatchRound.Status.DRAFT
+            )
+        return None
 
 
 def get_match_round_for_user(user, pk):
     """One round inside the user's scope, or 404."""
-    try:
-        return MatchRound.objects.for_user(user).get(pk=pk)
-    except (MatchRound.DoesNotExist, ValueError, TypeError):
-        raise Http404("No match round found.") from None
+    return get_for_user(MatchRound.objects, user, pk)
 
 
 class MatchRound(models.Model):
@@ -148,6 +105,7 @@ class MatchRound(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MatchRoundQuerySet.as_manager()
+    access_paths = AccessPaths(district="district_id", school="school_id")
 
     class Meta:
         ordering = ["-created_at"]

@@ -8,17 +8,15 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from trellis.accounts.permissions import permitted
 from trellis.core.http import refusal_text
 from trellis.districts.models import District
-from trellis.partners.access import rubric_district_ids
 from trellis.placements.evaluation_services import SCORE_NAMES, rubric_for, save_rubric
 from trellis.placements.rubric_forms import CriterionFormSet, initial_rows
 
 
 def _districts(user):
-    if user.is_superuser and user.is_active:
-        return District.objects.order_by("name")
-    return District.objects.filter(pk__in=rubric_district_ids(user)).order_by("name")
+    return permitted(user, "rubric.configure", District.objects.order_by("name"))
 
 
 def _district(request):

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from trellis.accounts.models import Role, User
+from trellis.accounts.permissions import can, require
 from trellis.core.models import AuditEvent
 from trellis.core.notifications import Verb, notify
 from trellis.opportunities.models import Opportunity
@@ -22,7 +23,6 @@ from trellis.placements.agreements import (
     missing_signatures,
     request_guardian_signatures,
 )
-from trellis.placements.lifecycle_permissions import can_manage_placement, can_manage_student
 from trellis.placements.models import Concern, Outcome, Placement, Signature, SignerRole
 from trellis.students.models import StudentInterest
 
@@ -169,8 +169,12 @@ def _announce(placement, *, verb, text, actor, to=AUDIENCE):
 
 
 def _require_manager(actor, placement):
-    if not can_manage_placement(actor, placement):
-        raise PermissionDenied("Only the student's coordinator can change this placement.")
+    require(
+        actor,
+        "placement.manage",
+        placement,
+        refusal="Only the student's coordinator can change this placement.",
+    )
 
 
 def _partner_accepts(actor, *, student, opportunity, application) -> bool:
@@ -180,12 +184,7 @@ def _partner_accepts(actor, *, student, opportunity, application) -> bool:
         application is not None
         and application.student_id == student.pk
         and application.opportunity_id == opportunity.pk
-        and any(
-            m.role == Role.PARTNER_ADMIN
-            and m.partner_id == opportunity.partner_id
-            and m.district_id == opportunity.district_id
-            for m in actor.get_memberships()
-        )
+        and can(actor, "application.review", application)
     )
 
 
@@ -218,7 +217,7 @@ def _drop_future_sessions(placement):
 def create_placement(*, student, opportunity, actor, application=None):
     """Propose a placement; refused without a free seat, for a duplicate, or an ineligible student."""
     if not (
-        can_manage_student(actor, student)
+        can(actor, "placement.propose", student)
         or _partner_accepts(
             actor, student=student, opportunity=opportunity, application=application
         )
@@ -400,8 +399,9 @@ def replace_student(*, withdrawn_placement, opportunity, actor):
     if withdrawn_placement.status != Placement.Status.WITHDRAWN:
         raise PlacementRefused("Only a withdrawn placement's student can be re-placed from it.")
     student = withdrawn_placement.student
-    if not can_manage_student(actor, student):
-        raise PermissionDenied("Only the student's coordinator can re-place them.")
+    require(
+        actor, "placement.replace", student, refusal="Only the student's coordinator can re-place them."
+    )
     if not replacement_options(student).filter(pk=opportunity.pk).exists():
         problems = eligibility_problems(student, opportunity) or [
             "It has no seat left, or the student is already placed there."
@@ -436,8 +436,9 @@ def resend_guardian_links(placement, *, actor):
 @transaction.atomic
 def record_outcome(*, student, partner, kind, date, actor, placement=None, job_title="", notes=""):
     """Record a job offer or a hire after graduation, optionally tied to the placement behind it."""
-    if not can_manage_student(actor, student):
-        raise PermissionDenied("Only the student's coordinator can record an outcome.")
+    require(
+        actor, "outcome.record", student, refusal="Only the student's coordinator can record an outcome."
+    )
     if kind not in Outcome.Kind.values:
         raise PlacementRefused("Choose a job offer or a hire.")
     if partner.district_id != student.district_id:
@@ -503,8 +504,12 @@ def resolve_concern(*, concern, actor, note):
     they can read the note (the intern page for a mentor).
     """
     placement = concern.placement
-    if not can_manage_placement(actor, placement):
-        raise PermissionDenied("Only a coordinator of this student can resolve the concern.")
+    require(
+        actor,
+        "concern.resolve",
+        concern,
+        refusal="Only a coordinator of this student can resolve the concern.",
+    )
     note = (note or "").strip()
     if not note:
         raise PlacementRefused("Say what was done about the concern.")
@@ -527,7 +532,7 @@ def resolve_concern(*, concern, actor, note):
     )
     raiser = concern.raised_by
     if raiser is not None and raiser.pk != actor.pk:
-        if can_manage_placement(raiser, placement):
+        if can(raiser, "concern.resolve", concern):
             url = reverse("lifecycle:placement", args=[placement.pk])
         elif placement.mentor is not None and placement.mentor.user_id == raiser.pk:
             url = reverse("mentor:intern", args=[placement.pk])

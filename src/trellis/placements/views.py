@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q, Sum
 from django.shortcuts import render
 
-from trellis.accounts.models import PARTNER_ROLES, STAFF_ROLES
+from trellis.accounts.permissions import can
 from trellis.core.lists import apply_filters, paginate, render_list
 from trellis.hours.models import HourLog
 from trellis.partners.models import Partner
@@ -33,8 +33,6 @@ def placement_list(request):
 @login_required
 def placement_detail(request, pk):
     placement = get_placement_for_user(request.user, pk)
-    roles = request.user.roles()
-    staff = request.user.is_superuser or bool(roles & STAFF_ROLES)
     hours = placement.hour_logs.aggregate(
         approved=Sum("hours", filter=Q(status=HourLog.Status.APPROVED)),
         pending=Sum("hours", filter=Q(status=HourLog.Status.SUBMITTED)),
@@ -44,7 +42,7 @@ def placement_detail(request, pk):
         "hours": hours,
         # The withdrawal note is for the adults running the placement; the note on the
         # partner relationship is the district's own.
-        "sees_withdrawal_note": staff or bool(roles & PARTNER_ROLES),
-        "sees_partner_standing": staff,
+        "sees_withdrawal_note": can(request.user, "placement.read_withdrawal_note", placement),
+        "sees_partner_standing": can(request.user, "placement.read_partner_standing", placement),
     }
     return render(request, "placements/placement_detail.html", context)

@@ -1,12 +1,15 @@
-"""Template context shared by every page: the signed-in user's roles and navigation links."""
+"""Template context shared by every page: the navigation links the user's roles open.
+
+Each link shows exactly when the capability table lets the user use the page it leads to.
+"""
 
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
-from trellis.accounts.models import PARTNER_ROLES, STAFF_ROLES, Role
+from trellis.accounts.permissions import can
 
 
-def _nav_items(request, roles, *, staff: bool):
+def _nav_items(request, user, *, staff: bool):
     """Role-aware links: staff get the lists, others the sections of their home page."""
     home = reverse("core:home")
     items = [("Home", home)]
@@ -20,37 +23,41 @@ def _nav_items(request, roles, *, staff: bool):
             ("Hours", reverse("hours:index")),
             ("Calendar", reverse("districts:calendar_home")),
         ]
-        if roles & {Role.COORDINATOR, Role.DISTRICT_ADMIN} or request.user.is_superuser:
+        if can(user, "placement.manage"):
             items.append(("Placement board", reverse("lifecycle:board")))
+        if can(user, "opportunity.approve"):
             items.append(("Opportunity approvals", reverse("opportunities:approvals")))
-        if roles & STAFF_ROLES:
+        if can(user, "insights.view"):
             items.append(("Insights", reverse("insights:index")))
-        if Role.DISTRICT_ADMIN in roles:
+        if can(user, "staff.invite"):
             items.append(("District staff", reverse("accounts:staff")))
     else:
-        if Role.PARTNER_ADMIN in roles:
+        partner_admin = can(user, "partner.manage")
+        mentor = can(user, "placement.supervise")
+        student = can(user, "student_portal.use")
+        guardian = can(user, "guardian.follow")
+        if partner_admin:
             items += [
                 ("Our opportunities", reverse("opportunities:list")),
                 ("Our placements", reverse("placements:list")),
+                ("Partner portal", reverse("partner_portal:index")),
             ]
-        if Role.PARTNER_ADMIN in roles:
-            items.append(("Partner portal", reverse("partner_portal:index")))
-        if Role.MENTOR in roles:
+        if mentor:
             items.append(("My interns", reverse("mentor:home")))
             items.append(("Hours to approve", reverse("hours:approvals")))
-        if Role.STUDENT in roles:
+        if student:
             # The student portal (portals/student/urls.py): browse, placements, record.
             items.append(("My learning", reverse("portal:home")))
             items.append(("Opportunities", reverse("portal:browse")))
             items.append(("My placements", reverse("portal:placements")))
             items.append(("My record", reverse("portal:record")))
             items.append(("Match rounds", reverse("rounds:list")))
-        if Role.GUARDIAN in roles:
+        if guardian:
             items.append(("My children", f"{home}#guardian"))
-        if Role.GUARDIAN in roles and Role.STUDENT not in roles:
+        if guardian and not student:
             items.append(("Opportunities", reverse("opportunities:list")))
-    if not staff and roles & {Role.MENTOR, Role.PARTNER_ADMIN, Role.STUDENT}:
-        items.append(("Calendar links", reverse("feeds:index")))
+        if mentor or partner_admin or student:
+            items.append(("Calendar links", reverse("feeds:index")))
     current = request.path
     seen, result = set(), []
     for label, url in items:
@@ -65,13 +72,10 @@ def navigation(request):
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {}
-    roles = user.roles()
-    staff = user.is_superuser or bool(roles & STAFF_ROLES)
+    staff = can(user, "district.browse")
     return {
-        "nav_roles": roles,
-        "nav_items": _nav_items(request, roles, staff=staff),
+        "nav_items": _nav_items(request, user, staff=staff),
         "is_staff_role": staff,
-        "is_partner_role": bool(roles & PARTNER_ROLES),
         # Lazy: the count query runs only on pages whose header shows it.
         "unread_notifications": SimpleLazyObject(lambda: _unread_count(user)),
     }

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 from django.urls import reverse
 
-from trellis.accounts.models import STAFF_ROLES, Role
+from trellis.accounts.permissions import can, permitted
 from trellis.opportunities.models import Opportunity
 from trellis.partners.models import Partner, PartnerKind
 from trellis.placements.models import Application, Placement
@@ -98,10 +98,8 @@ def mentor_section(user):
 
 
 def partner_section(user):
-    partner_ids = [m.partner_id for m in user.get_memberships() if m.role == Role.PARTNER_ADMIN]
     opportunities = (
-        Opportunity.objects.for_user(user)
-        .filter(partner_id__in=partner_ids)
+        permitted(user, "partner.manage", Opportunity.objects.for_user(user))
         .exclude(status=Opportunity.Status.CLOSED)
         .select_related("partner", "cluster")
         .annotate(
@@ -109,8 +107,7 @@ def partner_section(user):
         )
         .order_by("start_date", "title")[:SECTION_ROWS]
     )
-    placements = Placement.objects.for_user(user).filter(opportunity__partner_id__in=partner_ids)
-    placements = placements.current()
+    placements = permitted(user, "partner.manage", Placement.objects.for_user(user)).current()
     return {"opportunities": list(opportunities), "placements": _placement_rows(placements)}
 
 
@@ -131,17 +128,16 @@ def guardian_section(user):
 
 def home_sections(user) -> dict:
     """The sections this user's roles call for; an empty dict means no access yet."""
-    roles = user.roles()
     sections = {}
-    if user.is_superuser or roles & STAFF_ROLES:
+    if can(user, "district.browse"):
         sections["staff"] = staff_summary(user)
-    if Role.STUDENT in roles:
+    if can(user, "student_portal.use"):
         sections["student"] = student_section(user)
-    if Role.MENTOR in roles:
+    if can(user, "placement.supervise"):
         sections["mentor"] = mentor_section(user)
-    if Role.PARTNER_ADMIN in roles:
+    if can(user, "partner.manage"):
         sections["partner"] = partner_section(user)
-    if Role.GUARDIAN in roles:
+    if can(user, "guardian.follow"):
         sections["guardian"] = guardian_section(user)
     return sections
 

@@ -5,10 +5,11 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Subquery
 
+from trellis.accounts.models import Role
 from trellis.core.places import UnknownZip, locate_zip
-from trellis.core.tenancy import scoped_q
+from trellis.core.tenancy import AccessPaths, ScopedQuerySet
 
 ADULT_AGE = 18  # under this a student is a minor: a guardian signs, youth labour rules apply
 
@@ -54,9 +55,36 @@ class RaceEthnicity(models.TextChoices):
     NOT_REPORTED = "not_reported", "Not reported"
 
 
-class StudentQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(scoped_q(user, "student"))
+class StudentQuerySet(ScopedQuerySet):
+    def membership_q(self, user, m):
+        """Staff see their district or school; a mentor the students they mentor; a partner
+        administrator the partner's interns and applicants; a student and guardians their own."""
+        staff = m.staff_q(district="district_id", school="school_id")
+        if staff is not None:
+            return staff
+        if m.role == Role.MENTOR:
+            return self._students_with(
+                placements__mentor__user=user, placements__mentor__partner=m.partner_id
+            )
+        if m.role == Role.PARTNER_ADMIN:
+            return self._students_with(
+                placements__opportunity__partner=m.partner_id
+            ) | self._students_with(applications__opportunity__partner=m.partner_id)
+        if m.role == Role.STUDENT:
+            return Q(user=user, district_id=m.district_id)
+        if m.role == Role.GUARDIAN:
+            return Q(pk__in=Subquery(guardians_students(user)), district_id=m.district_id)
+        return None
+
+    def _students_with(self, **lookups) -> Q:
+        """Students with a related row matching all `lookups` (one row, not one per lookup),
+        as a subquery so the scoped list never repeats a student."""
+        return Q(pk__in=Subquery(self.model._default_manager.filter(**lookups).values("pk")))
+
+
+def guardians_students(user):
+    """Ids of the students this user is linked to as a guardian."""
+    return GuardianLink.objects.filter(guardian_user=user).values("student_id")
 
 
 class Student(models.Model):
@@ -93,6 +121,12 @@ class Student(models.Model):
     is_active = models.BooleanField(default=True)
 
     objects = StudentQuerySet.as_manager()
+    access_paths = AccessPaths(
+        district="district_id",
+        school="school_id",
+        person="user_id",
+        guardian="guardian_links__guardian_user_id",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]

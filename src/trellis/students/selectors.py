@@ -1,9 +1,9 @@
 """Reads of student records, always inside the viewer's scope (FERPA: deny by default)."""
 
-from trellis.accounts.models import Role
+from trellis.accounts.permissions import district_ids
 from trellis.core.tenancy import get_for_user
 from trellis.districts.models import School
-from trellis.students.models import GuardianLink, Student
+from trellis.students.models import Student
 
 
 def get_student_for_user(user, pk) -> Student:
@@ -27,34 +27,9 @@ def schools_for_user(user):
     return School.objects.filter(pk__in=Student.objects.for_user(user).values("school_id"))
 
 
-def sees_full_record(user, student) -> bool:
-    """Staff in scope, the student and their guardians see the whole record.
-
-    Partner roles (mentors, partner administrators) see a summary: name, school and grade,
-    plus contact details and interests only if the student agreed to share them.
-    """
-    if user.is_superuser or student.user_id == user.pk:
-        return True
-    for m in user.get_memberships():
-        if m.district_id != student.district_id:
-            continue
-        if m.role == Role.DISTRICT_ADMIN:
-            return True
-        if m.role in (Role.COORDINATOR, Role.COUNSELOR) and m.school_id in (
-            None,
-            student.school_id,
-        ):
-            return True
-    if Role.GUARDIAN in user.roles():
-        return GuardianLink.objects.filter(student=student, guardian_user=user).exists()
-    return False
-
-
 def own_student(user) -> Student | None:
     """The signed-in student's own active record (with a student membership in its district)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    districts = {m.district_id for m in user.get_memberships() if m.role == Role.STUDENT}
+    districts = district_ids(user, "student_portal.use")
     if not districts:
         return None
     return (

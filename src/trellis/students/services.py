@@ -8,9 +8,9 @@ Reads of the experience record by anyone are logged here as well (FERPA access r
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from trellis.accounts.permissions import require
 from trellis.core.models import AuditEvent
 from trellis.core.places import UnknownZip, locate_zip
-from trellis.placements.lifecycle_permissions import can_manage_student
 from trellis.students.models import StudentInterest, Transportation
 
 MAX_INTERESTS = 5
@@ -25,9 +25,7 @@ def _require_editor(actor, student):
     """The student themself, or a coordinator (or district administrator) in scope."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied("Sign in to change a profile.")
-    if student.user_id == actor.pk or can_manage_student(actor, student):
-        return
-    raise PermissionDenied("You cannot change this student's profile.")
+    require(actor, "student.edit_profile", student, refusal="You cannot change this student's profile.")
 
 
 @transaction.atomic

@@ -4,13 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import render
 
+from trellis.accounts.permissions import can
 from trellis.core.lists import apply_filters, paginate, render_list
 from trellis.placements.models import Application, Placement
 from trellis.students.filters import StudentFilterForm
 from trellis.students.selectors import (
     get_student_for_user,
     schools_for_user,
-    sees_full_record,
     students_for_user,
 )
 
@@ -42,7 +42,9 @@ def student_list(request):
 @login_required
 def student_detail(request, pk):
     student = get_student_for_user(request.user, pk)
-    full = sees_full_record(request.user, student)
+    # Partner roles see a summary: name, school and grade, plus contact details and interests
+    # only if the student agreed to share them.
+    full = can(request.user, "student.view_full_record", student)
     placements = (
         Placement.objects.for_user(request.user)
         .filter(student=student)

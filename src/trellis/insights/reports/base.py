@@ -17,7 +17,7 @@ from django.db import connections
 from django.db.models import Q
 from django.utils import timezone
 
-from trellis.core.tenancy import prefixed_q, scoped_q
+from trellis.core.tenancy import prefixed_q
 from trellis.districts.years import school_year_case
 from trellis.placements.models import Placement
 
@@ -149,7 +149,7 @@ SUMMER = Q(opportunity__term__kind="summer") | Q(
 def placement_q(ctx: ReportContext, prefix: str = "") -> Q:
     """Placement.objects.for_user() plus the district, school and cluster filters, as a Q
     through a relation (`prefix`), so rows hanging off placements join instead of IN (…)."""
-    q = scoped_q(ctx.user, "placement") & Q(district=ctx.district)
+    q = Placement.objects.scope_q(ctx.user) & Q(district=ctx.district)
     if ctx.school is not None:
         q &= Q(student__school=ctx.school)
     if ctx.cluster is not None:

@@ -2,8 +2,8 @@
 
 from django import template
 
+from trellis.accounts.permissions import can
 from trellis.placements.agreements import missing_signatures, signable_roles
-from trellis.placements.lifecycle_permissions import can_manage_placement
 from trellis.placements.models import Placement
 
 register = template.Library()
@@ -15,7 +15,7 @@ def lifecycle_panel(context, placement):
     confirmed = placement.status == Placement.Status.CONFIRMED
     return {
         "placement": placement,
-        "manages": can_manage_placement(user, placement),
+        "manages": can(user, "placement.manage", placement),
         "missing": missing_signatures(placement) if confirmed else [],
         "to_sign": [a for a in placement.agreements.all() if signable_roles(user, a)]
         if confirmed
@@ -26,18 +26,12 @@ def lifecycle_panel(context, placement):
 @register.inclusion_tag("placements/lifecycle/_student_links.html", takes_context=True)
 def student_lifecycle_links(context, student):
     """On a student's page: record an outcome, for the student's coordinator only."""
-    from trellis.placements.lifecycle_permissions import can_manage_student
-
-    return {"student": student, "manages": can_manage_student(context["request"].user, student)}
+    user = context["request"].user
+    return {"student": student, "manages": can(user, "outcome.record", student)}
 
 
 @register.inclusion_tag("placements/lifecycle/_partner_links.html", takes_context=True)
 def partner_lifecycle_links(context, partner):
     """On a partner's page: the relationship page, for coordinators of the partner's district."""
-    from trellis.placements.lifecycle_permissions import manager_districts
-
     user = context["request"].user
-    return {
-        "partner": partner,
-        "manages": user.is_superuser or partner.district_id in manager_districts(user),
-    }
+    return {"partner": partner, "manages": can(user, "partner.review_relationship", partner)}

@@ -1,7 +1,8 @@
 """The mentor portal: their interns, today's and upcoming sessions, hours to approve,
 midpoint and final evaluations on the district's rubric, and "raise a concern".
 
-A mentor sees only placements they mentor (partners.access); anyone else gets a 404.
+A mentor sees only placements they mentor ("placement.supervise" in the capability table);
+anyone else gets a 404.
 """
 
 import datetime as dt
@@ -15,16 +16,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from trellis.accounts.permissions import can, permitted
 from trellis.core.lists import paginate
-from trellis.hours.models import CalendarFeed, HourLog, Session
+from trellis.core.tenancy import get_for_user
+from trellis.hours.models import CalendarFeed, Session
 from trellis.hours.progress import hour_totals, progress_from_totals
-from trellis.hours.selectors import approver_q
-from trellis.partners.access import (
-    get_mentored_placement,
-    mentored_placements,
-    own_mentor_records,
-    require_mentor,
-)
+from trellis.hours.selectors import approvable_logs
+from trellis.partners.models import Mentor
 from trellis.placements.evaluation_services import (
     SCORE_NAMES,
     evaluation_refusal,
@@ -39,6 +37,28 @@ UPCOMING_DAYS = 14
 HOME_ROWS = 20
 OPEN = Placement.OPEN_STATUSES
 SESSION_STATUSES = (Placement.Status.CONFIRMED, Placement.Status.ACTIVE)
+
+
+def mentored_placements(user):
+    """Placements whose mentor is this user, at a partner they still mentor for."""
+    return permitted(user, "placement.supervise", Placement.objects)
+
+
+def get_mentored_placement(user, pk) -> Placement:
+    queryset = Placement.objects.select_related(
+        "student__school",
+        "student__user",
+        "district",
+        "opportunity__partner",
+        "opportunity__worksite",
+        "mentor__user",
+    )
+    return get_for_user(queryset, user, pk, action="placement.supervise")
+
+
+def _require_mentor(user):
+    if not can(user, "placement.supervise"):
+        raise Http404("Not found.")
 
 
 def _today():
@@ -91,7 +111,7 @@ def _sessions(user, *, start, end=None):
 @require_GET
 def home(request):
     user = request.user
-    require_mentor(user)
+    _require_mentor(user)
     today = _today()
     # Current interns, and completed ones still waiting for their final evaluation.
     interns = _intern_rows(
@@ -109,11 +129,9 @@ def home(request):
         "todays_sessions": [s for s in sessions if s.date == today],
         "upcoming_sessions": [s for s in sessions if s.date > today],
         "upcoming_days": UPCOMING_DAYS,
-        "hours_waiting": HourLog.objects.filter(
-            approver_q(user), status=HourLog.Status.SUBMITTED
-        ).count(),
+        "hours_waiting": approvable_logs(user).count(),
         "mentor_records": list(
-            own_mentor_records(user)
+            permitted(user, "placement.supervise", Mentor.objects)
             .select_related("partner")
             .annotate(has_feed=Exists(CalendarFeed.objects.active().filter(mentor=OuterRef("pk"))))
         ),
@@ -126,7 +144,7 @@ def home(request):
 def interns(request):
     """Every placement the user mentors, current and past."""
     user = request.user
-    require_mentor(user)
+    _require_mentor(user)
     rows = _interns_queryset(user).order_by("-start_date", "student__last_name", "pk")
     page = paginate(request, rows)
     page.object_list = _intern_rows(page.object_list, today=_today())
@@ -138,7 +156,7 @@ def interns(request):
 def sessions(request):
     """All upcoming sessions of the user's interns, a page at a time."""
     user = request.user
-    require_mentor(user)
+    _require_mentor(user)
     page = paginate(request, _sessions(user, start=_today()))
     return render(request, "portals/mentor/sessions.html", {"page_obj": page, "today": _today()})
 

@@ -1,8 +1,9 @@
 """The partner portal: a partner administrator's profile, worksites, mentors, opportunities,
 applicants and interns. Outside businesses and district departments use the same pages.
 
-Each view fetches through partners.access (404 outside the admin's partners), validates a
-form, calls one service, and answers with a redirect, or a row fragment for htmx.
+Each view fetches with get_for_user and the capability table's partner actions (404 outside
+the admin's partners), validates a form, calls one service, and answers with a redirect, or
+a row fragment for htmx.
 """
 
 from dataclasses import dataclass, field
@@ -11,13 +12,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from trellis.accounts.permissions import can, permitted
 from trellis.core.http import refusal_text
 from trellis.core.lists import paginate
+from trellis.core.tenancy import get_for_user
 from trellis.hours.progress import hour_totals, progress_from_totals
 from trellis.opportunities.forms import OpportunityForm, SeatsForm
 from trellis.opportunities.models import Opportunity
@@ -32,18 +36,7 @@ from trellis.opportunities.services import (
     update_opportunity,
 )
 from trellis.partners import services
-from trellis.partners.access import (
-    admin_partners,
-    admin_placements,
-    get_admin_application,
-    get_admin_mentor,
-    get_admin_opportunity,
-    get_admin_partner,
-    get_admin_worksite,
-    get_checkable_mentor,
-    require_partner_admin,
-)
-from trellis.partners.models import Mentor
+from trellis.partners.models import Mentor, Partner, Worksite
 from trellis.placements.models import Application, Placement
 from trellis.portals.partner.forms import (
     BackgroundCheckForm,
@@ -59,6 +52,33 @@ from trellis.students.models import StudentInterest
 OPEN = Placement.OPEN_STATUSES
 
 
+def get_admin_partner(user, pk) -> Partner:
+    return get_for_user(Partner.objects.select_related("district"), user, pk, action="partner.manage")
+
+
+def get_admin_worksite(user, pk) -> Worksite:
+    return get_for_user(Worksite.objects.select_related("partner"), user, pk, action="partner.manage")
+
+
+def get_admin_mentor(user, pk) -> Mentor:
+    queryset = Mentor.objects.select_related("partner", "user")
+    return get_for_user(queryset, user, pk, action="partner.manage")
+
+
+def get_admin_opportunity(user, pk) -> Opportunity:
+    queryset = Opportunity.objects.select_related(
+        "partner__district", "district", "worksite", "mentor__user", "cluster", "subcluster", "term"
+    )
+    return get_for_user(queryset, user, pk, action="opportunity.edit")
+
+
+def get_admin_application(user, pk) -> Application:
+    queryset = Application.objects.select_related(
+        "student__school", "student__user", "opportunity__partner"
+    )
+    return get_for_user(queryset, user, pk, action="application.review")
+
+
 def _posted(request):
     return request.POST if request.method == "POST" else None
 
@@ -70,8 +90,9 @@ def _posted(request):
 @require_GET
 def index(request):
     """Straight to the partner's portal; someone who runs several partners chooses one."""
-    require_partner_admin(request.user)
-    partners = list(admin_partners(request.user).order_by("name"))
+    if not can(request.user, "partner.manage"):
+        raise Http404("Not found.")
+    partners = list(permitted(request.user, "partner.manage", Partner.objects).order_by("name"))
     if len(partners) == 1:
         return redirect("partner_portal:home", partners[0].pk)
     return render(request, "portals/partner/index.html", {"partners": partners})
@@ -250,7 +271,12 @@ def mentor_resend(request, pk):
 @require_http_methods(["GET", "POST"])
 def background_check(request, pk):
     """Coordinators record a mentor's background check; partners only see the date."""
-    mentor = get_checkable_mentor(request.user, pk)
+    mentor = get_for_user(
+        Mentor.objects.select_related("partner", "user"),
+        request.user,
+        pk,
+        action="mentor.record_background_check",
+    )
     form = BackgroundCheckForm(
         _posted(request), initial={"background_check_date": mentor.background_check_date}
     )
@@ -564,8 +590,7 @@ def interns(request, pk):
     """Current placements with their mentor and hours progress; one query for the page's rows."""
     partner = get_admin_partner(request.user, pk)
     rows = (
-        admin_placements(request.user)
-        .filter(opportunity__partner=partner, status__in=OPEN)
+        Placement.objects.filter(opportunity__partner=partner, status__in=OPEN)
         .select_related("student__school", "opportunity", "mentor__user")
         .annotate(**hour_totals())
         .order_by("opportunity__title", "student__last_name", "pk")

@@ -39,7 +39,8 @@ from trellis.portals.student.forms import (
     ReflectionForm,
 )
 from trellis.students import services
-from trellis.students.selectors import get_student_for_user, own_student, sees_full_record
+from trellis.students.models import Student
+from trellis.students.selectors import own_student
 
 UPCOMING_ON_HOME = 5
 UPCOMING_ON_PLACEMENT = 10
@@ -459,10 +460,8 @@ def schedule(request, student):
 
 def _record_student(request, pk):
     """The student whose record this viewer may read: the student, a guardian, staff in scope."""
-    student = get_student_for_user(request.user, pk)
-    if not sees_full_record(request.user, student):
-        raise Http404("No student found.")
-    return student
+    visible = Student.objects.for_user(request.user).select_related("school", "district", "cte_cluster")
+    return get_for_user(visible, request.user, pk, action="student.view_full_record")
 
 
 def _record_page(request, student):
