@@ -5,12 +5,7 @@ partner's administrator an opportunity's. Anyone else gets a 404, like an unknow
 """
 
 from django.contrib import messages
-<<<<<<< HEAD
 from django.contrib.auth.decorators import login_not_required, login_required
-from django.db.models import Q
-=======
-from django.contrib.auth.decorators import login_required
->>>>>>> access
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
