@@ -16,6 +16,8 @@ from trellis.opportunities.models import Opportunity
 from trellis.partners.models import Partner, PartnerKind
 from trellis.placements.models import Placement
 from trellis.portals import queues
+from trellis.portals.mentor.views import mentor_overview
+from trellis.portals.student.views import student_overview
 from trellis.students.models import Student, current_q
 
 
@@ -117,6 +119,10 @@ def home(request):
         "sections": home_sections(user),
         "has_role": bool(filled) or bool(user.get_memberships()),
     }
+    if can(user, "placement.supervise"):
+        context["mentor"] = mentor_overview(user)
+    if can(user, "student_portal.use"):
+        context["student"] = student_overview(user, today)
     return render(request, "portals/home.html", context)
 
 

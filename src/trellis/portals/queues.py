@@ -589,8 +589,6 @@ QUEUES = (
           _agreement_item("Sign"), "Nothing to sign."),
     Queue("evaluations", "Final evaluations due", "placement.evaluate", evaluation_rows,
           evaluation_item, "No evaluations are due."),
-    Queue("interns", "My interns now", "placement.supervise", intern_rows, intern_item,
-          "No students are placed with you right now."),
     # Students.
     Queue("rank", "Match rounds to rank", "round.rank", rank_rows, rank_item,
           "No round is open for ranking."),
