@@ -332,6 +332,16 @@ class Plan:
                 self._warn(f"{kept} school years not in the file are kept: past years are history.")
 
         term_by_key = {(t["school_year__sourced_id"], t["sourced_id"]): t for t in terms_db if t["sourced_id"]}
+        # Terms made in Trellis before the first import: the same school year and name.
+        year_of = {}
+        year_sid_by_name = {v[0]: sid for sid, v in years.items()}
+        for y in years_db:
+            year_of[y["pk"]] = y["sourced_id"] or year_sid_by_name.get(y["name"])
+        unclaimed_terms = {}
+        for t in Term.objects.filter(school_year__district=d, sourced_id__isnull=True).values(
+            "pk", "school_year_id", "name", "kind", "start_date", "end_date"
+        ):
+            unclaimed_terms.setdefault((year_of.get(t["school_year_id"]), t["name"]), t)
         counts = self.counts["terms"]
         for row, start, end in terms:
             year_sid = row.get("parentSourcedId")
@@ -346,11 +356,18 @@ class Plan:
                 continue
             target = {"name": row.get("title")[:60], "kind": term_kind(start, end), "start_date": start, "end_date": end}
             current = term_by_key.get((year_sid, row.sourced_id))
+            claimed = False
+            if current is None:
+                current = unclaimed_terms.pop((year_sid, target["name"]), None)
+                claimed = current is not None
             if current is None:
                 self.terms_new.append({"year_sid": year_sid, "sourced_id": row.sourced_id, **target})
                 counts["new"] += 1
                 continue
-            changed = {k: v for k, v in target.items() if current[k] != v}
+            # The kind (fall, spring, …) is Trellis's own reading of the dates; a term keeps the one it has.
+            changed = {k: v for k, v in target.items() if k != "kind" and current[k] != v}
+            if claimed:
+                changed["sourced_id"] = row.sourced_id
             if changed:
                 self.terms_update.append((current["pk"], changed))
                 counts["updated"] += 1
@@ -563,7 +580,7 @@ class Plan:
 
         self._plan_students(students, students_db, deletes["students"], mode)
         pairs = self._agent_pairs(agents, students, guardians)
-        self._plan_guardians(guardians, pairs, students_db, deletes["guardians"], mode)
+        self._plan_guardians(guardians, pairs, students, deletes["guardians"], mode)
         self._plan_staff(staff, staff_db, deletes["staff"], mode)
 
     def _plan_students(self, students, students_db, deleted, mode):
@@ -592,7 +609,8 @@ class Plan:
                 self.students_deactivate.append(current[0])
                 counts["deactivated"] += 1
         if mode == "bulk":
-            unrostered = sum(1 for s, v in students_db.items() if s.startswith("#") and v[-1])
+            claimed = {current[0] for _, current in students.values() if current is not None}
+            unrostered = sum(1 for s, v in students_db.items() if s.startswith("#") and v[-1] and v[0] not in claimed)
             if unrostered and self.rows_read["users"]:
                 self._warn(
                     f"{unrostered} active students were never rostered (no sourcedId) and are not in the file; "
@@ -612,21 +630,21 @@ class Plan:
                     pairs.add((agent, row.sourced_id))
         return pairs
 
-    def _plan_guardians(self, guardians, pairs, students_db, deleted, mode):
+    def _plan_guardians(self, guardians, pairs, students, deleted, mode):
         d = self.district
         counts = self.counts["guardians"]
-        student_sid = {v[0]: s for s, v in students_db.items()}
+        # Links are keyed by the student's row (a student being claimed has no sourcedId yet).
+        student_pk = {sid: current[0] for sid, (_, current) in students.items() if current is not None}
         links = {}
         unclaimed = {}
         for pk, student_id, sid, name, email, relationship, active in GuardianLink.objects.filter(
             student__district=d
         ).values_list("pk", "student_id", "sourced_id", *GUARDIAN_FIELDS):
-            key_student = student_sid.get(student_id)
             record = (pk, name, email, relationship, active)
             if sid:
-                links[(key_student, sid)] = record
+                links[(student_id, sid)] = record
             else:
-                unclaimed[(key_student, email.lower())] = record
+                unclaimed[(student_id, email.lower())] = record
         no_email = 0
         emails_taken = set()
         wanted = set()
@@ -639,12 +657,13 @@ class Plan:
                 self._warn(f"Guardian {guardian!r} shares an e-mail address with another guardian of student {student!r}; linked once.")
                 continue
             emails_taken.add((student, email.lower()))
-            wanted.add((student, guardian))
+            spk = student_pk.get(student)
+            wanted.add((spk, guardian))
             target = {"name": name, "email": email, "relationship": relationship, "is_active": enabled}
-            current = links.get((student, guardian))
+            current = links.get((spk, guardian)) if spk else None
             claimed = False
-            if current is None:
-                current = unclaimed.pop((student, email.lower()), None)
+            if current is None and spk:
+                current = unclaimed.pop((spk, email.lower()), None)
                 claimed = current is not None
             if current is None:
                 self.guardians_new.append({"student_sid": student, "sourced_id": guardian, **target})
