@@ -114,8 +114,22 @@ def perform_import(roster_import) -> RosterImport:
         else:
             progress(50)
             with transaction.atomic():
-                # One import per district at a time: the district row is the lock.
+                # One import per district at a time: the district row is the lock. An import that
+                # finished while this one was planning changed the rows the plan read: read again.
                 District.objects.select_for_update().get(pk=roster_import.district_id)
+                if (
+                    RosterImport.objects.filter(
+                        district_id=roster_import.district_id,
+                        status=RosterImport.Status.DONE,
+                        finished_at__gte=roster_import.started_at,
+                    )
+                    .exclude(pk=roster_import.pk)
+                    .exists()
+                ):
+                    plan = _plan(roster_import, skip_invalid=roster_import.skip_invalid)
+                    _store_plan(roster_import, plan)
+                    if plan.refused:
+                        raise ImportRefused("The file no longer fits the district after another import.")
                 apply_plan(plan)
                 roster_import.counts = plan.counts
                 roster_import.warnings = plan.warnings
@@ -132,16 +146,22 @@ def perform_import(roster_import) -> RosterImport:
                         "refused_rows_left_out": len(plan.problems),
                     },
                 )
-            roster_import.status = RosterImport.Status.DONE
+                roster_import.status = RosterImport.Status.DONE
+                roster_import.progress = 100
+                roster_import.finished_at = timezone.now()
+                roster_import.save()
+    except ImportRefused:
+        roster_import.status = RosterImport.Status.REFUSED
     except Exception as exc:  # the worker must record why, whatever broke; the transaction rolled back
         roster_import.status = RosterImport.Status.FAILED
         roster_import.error = f"{type(exc).__name__}: {exc}"[:2000]
         roster_import.finished_at = timezone.now()
         roster_import.save()
         raise
-    roster_import.progress = 100 if roster_import.status == RosterImport.Status.DONE else 0
-    roster_import.finished_at = timezone.now()
-    roster_import.save()
+    if roster_import.status != RosterImport.Status.DONE:
+        roster_import.progress = 0
+        roster_import.finished_at = timezone.now()
+        roster_import.save()
     return roster_import
 
 
