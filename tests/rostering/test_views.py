@@ -122,3 +122,26 @@ def test_the_navigation_links_roster_imports_for_those_who_may(client, personas)
     assert client.get(reverse("rostering:home")).url == reverse("rostering:imports", args=[personas.district.slug])
     client.force_login(personas.coordinator_a)
     assert "Roster imports" not in client.get(reverse("core:home")).text
+
+
+def test_a_coordinator_makes_a_rostered_teacher_a_mentor_for_a_district_department(client, personas):
+    from trellis.accounts.models import Membership, Role, User
+    from trellis.partners.models import Mentor
+
+    teacher = User.objects.create(username="tteach", first_name="Terry", last_name="Teach", email="t@x.org",
+                                  rostered_district=personas.district, sourced_id="tea-1", sis_role="teacher")
+    client.force_login(personas.coordinator_district)
+    url = reverse("rostering:staff", args=[personas.district.slug])
+    page = client.get(url)
+    assert "Terry Teach" in page.text and "District IT" in page.text
+    response = client.post(url, {"user": teacher.pk, "partner": personas.department.pk})
+    assert response.status_code == 302
+    mentor = Mentor.objects.get(user=teacher, partner=personas.department)
+    assert mentor.title == "teacher"
+    assert Membership.objects.filter(user=teacher, role=Role.MENTOR, partner=personas.department).exists()
+    assert AuditEvent.objects.filter(action="mentor.added", target_id=str(mentor.pk)).exists()
+    # An outside business is not a department; staff of another district are not offered.
+    client.post(url, {"user": teacher.pk, "partner": personas.partner_p.pk})
+    assert not Mentor.objects.filter(user=teacher, partner=personas.partner_p).exists()
+    client.force_login(personas.coordinator_a)
+    assert client.get(url).status_code == 404

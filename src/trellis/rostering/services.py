@@ -239,3 +239,28 @@ def upsert_student(
         data={"via": "upsert", "student_number": student_number},
     )
     return student, created
+
+
+# --- Rostered staff as mentors for district departments ----------------------------------------
+
+
+@transaction.atomic
+def make_department_mentor(*, user, partner, actor, title=""):
+    """Make a rostered staff member a mentor for one of the district's own departments; audited."""
+    from trellis.accounts.models import Membership, Role
+    from trellis.partners.models import Mentor, PartnerKind
+
+    require(actor, ACTION, partner.district, refusal="You may not assign the district's staff.")
+    if user.rostered_district_id != partner.district_id or not user.is_active:
+        raise ImportRefused("Only active staff rostered for this district can mentor for its departments.")
+    if partner.kind != PartnerKind.DISTRICT_DEPARTMENT:
+        raise ImportRefused(f"{partner.name} is not a district department.")
+    if Mentor.objects.filter(partner=partner, user=user).exists():
+        raise ImportRefused(f"{user} already mentors for {partner.name}.")
+    Membership.objects.get_or_create(user=user, role=Role.MENTOR, district_id=partner.district_id, partner=partner)
+    mentor = Mentor.objects.create(partner=partner, user=user, title=title or user.sis_role)
+    AuditEvent.record(
+        actor=actor, action="mentor.added", target=mentor, district=partner.district,
+        data={"user": user.pk, "from": "roster"},
+    )
+    return mentor

@@ -6,6 +6,7 @@ app_name = "rostering"
 urlpatterns = [
     path("", views.home, name="home"),
     path("<slug:slug>/", views.imports, name="imports"),
+    path("<slug:slug>/staff/", views.staff, name="staff"),
     path("<slug:slug>/<int:pk>/", views.detail, name="detail"),
     path("<slug:slug>/<int:pk>/confirm/", views.confirm, name="confirm"),
     path("<slug:slug>/<int:pk>/refused-rows.csv", views.problems_csv, name="problems_csv"),

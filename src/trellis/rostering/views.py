@@ -5,12 +5,20 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from trellis.accounts.models import User
 from trellis.core.exports import csv_response
 from trellis.core.lists import paginate
 from trellis.districts.models import District
+from trellis.partners.models import Partner, PartnerKind
 from trellis.rostering.forms import ConfirmForm, UploadForm
 from trellis.rostering.models import RosterImport
-from trellis.rostering.services import ACTION, ImportRefused, confirm_import, upload_import
+from trellis.rostering.services import (
+    ACTION,
+    ImportRefused,
+    confirm_import,
+    make_department_mentor,
+    upload_import,
+)
 
 
 def _district(user, slug):
@@ -93,4 +101,33 @@ def problems_csv(request, slug, pk):
         f"{roster_import.filename.rsplit('.', 1)[0]}-refused-rows.csv",
         ["file", "line", "column", "reason"],
         roster_import.problems,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def staff(request, slug):
+    """District staff the SIS rostered, and turning one into a mentor for a district department."""
+    district = _district(request.user, slug)
+    departments = Partner.objects.filter(district=district, kind=PartnerKind.DISTRICT_DEPARTMENT, is_active=True)
+    if request.method == "POST":
+        user = get_object_or_404(User, pk=request.POST.get("user"), rostered_district=district)
+        partner = departments.filter(pk=request.POST.get("partner")).first()
+        if partner is None:
+            messages.error(request, "Choose one of the district's departments.")
+        else:
+            try:
+                make_department_mentor(user=user, partner=partner, actor=request.user)
+            except ImportRefused as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, f"{user} is now a mentor for {partner.name}.")
+        return redirect("rostering:staff", slug=slug)
+    people = paginate(
+        request,
+        User.objects.filter(rostered_district=district)
+        .order_by("last_name", "first_name", "pk")
+        .prefetch_related("mentor_roles__partner"),
+    )
+    return render(
+        request, "rostering/staff.html", {"district": district, "page_obj": people, "departments": list(departments)}
     )
