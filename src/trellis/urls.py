@@ -14,6 +14,7 @@ urlpatterns = [
     path("metrics", metrics.metrics_view, name="metrics"),
     # The home page lives in portals but keeps its name "core:home" beside core's own routes.
     path("", include((portal_urls.home_patterns + core_urls.urlpatterns, core_urls.app_name))),
+    path("work/", include("trellis.portals.urls")),
     path("accounts/", include("trellis.accounts.urls")),
     path("admin/", admin.site.urls),
     path("students/", include("trellis.students.urls")),

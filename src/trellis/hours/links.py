@@ -13,6 +13,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from trellis.core.notifications import absolute_url
 from trellis.hours.models import ApprovalLink
 
 TOKEN_BYTES = 32
@@ -35,7 +36,7 @@ def hash_token(token: str) -> str:
 
 
 def link_url(token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("hours:link", args=[token])
+    return absolute_url(reverse("hours:link", args=[token]))
 
 
 def expiry_from(now=None):

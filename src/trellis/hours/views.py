@@ -32,6 +32,7 @@ from trellis.hours.progress import (
 from trellis.hours.selectors import (
     LOG_RELATED,
     approvable_logs,
+    awaiting_mentor_logs,
     budgets_for_user,
     flagged_logs_for_user,
     get_budget_for_user,
@@ -87,7 +88,7 @@ def index(request):
     }
     if context["is_coordinator"]:
         scoped = overseen_logs(user)
-        context["awaiting_count"] = scoped.filter(status=HourLog.Status.SUBMITTED).count()
+        context["awaiting_count"] = awaiting_mentor_logs(user).count()
         context["flagged_count"] = scoped.exclude(labour_flags=[]).count()
     return render(request, "hours/index.html", context)
 
@@ -263,9 +264,16 @@ def _approval_response(request, notice, level):
 @login_required
 @require_http_methods(["GET", "POST"])
 def approvals(request):
-    """The mentor's "approve hours" page: tick logs and approve them together, or one by one."""
+    """The mentor's "approve hours" page: tick logs and approve them together, or one by one.
+    A coordinator (who does not approve) sees the logs waiting for mentors, to follow them up."""
     user = request.user
     if not can(user, "hours.approve"):
+        if request.method == "GET" and can(user, "hours.oversee"):
+            return render(
+                request,
+                "hours/awaiting.html",
+                {"page_obj": paginate(request, awaiting_mentor_logs(user))},
+            )
         raise Http404("No such page.")
     if request.method == "GET":
         return render(request, "hours/approvals.html", _approval_context(request))

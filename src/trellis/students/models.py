@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Subquery
+from django.utils import timezone
 
 from trellis.accounts.models import Role
 from trellis.core.places import UnknownZip, locate_zip
@@ -55,6 +56,18 @@ class RaceEthnicity(models.TextChoices):
     NOT_REPORTED = "not_reported", "Not reported"
 
 
+def first_current_class(today=None) -> int:
+    """The graduation year of this school year's seniors: a year ends in June, so from July on
+    the seniors graduate next calendar year."""
+    today = today or timezone.localdate()
+    return today.year + (1 if today.month >= 7 else 0)
+
+
+def current_q(prefix: str = "", *, today=None) -> Q:
+    """Active and graduating this school year or later, as a Q (with a relation prefix)."""
+    return Q(**{f"{prefix}is_active": True, f"{prefix}graduation_year__gte": first_current_class(today)})
+
+
 class StudentQuerySet(ScopedQuerySet):
     def membership_q(self, user, m):
         """Staff see their district or school; a mentor the students they mentor; a partner
@@ -75,6 +88,15 @@ class StudentQuerySet(ScopedQuerySet):
         if m.role == Role.GUARDIAN:
             return Q(pk__in=Subquery(guardians_students(user)), district_id=m.district_id)
         return None
+
+    def current(self, today=None):
+        """Students enrolled now: active and not yet graduated (alumni are the rest)."""
+        return self.filter(current_q(today=today))
+
+    def alumni(self, today=None):
+        """Graduates and students who left: kept for their records and reports, not counted
+        among the students a program serves now."""
+        return self.exclude(current_q(today=today))
 
     def _students_with(self, **lookups) -> Q:
         """Students with a related row matching all `lookups` (one row, not one per lookup),
@@ -155,6 +177,19 @@ class Student(models.Model):
 
     def is_minor_on(self, day: dt.date) -> bool:
         return is_minor(self.birth_date, day)
+
+    def is_current(self, today=None) -> bool:
+        """Enrolled now (see current_q): alumni show their class, not a grade."""
+        return self.is_active and self.graduation_year >= first_current_class(today)
+
+    @property
+    def grade_label(self) -> str:
+        """The grade of a current student; "Alumni, class of 2022" for the rest."""
+        if self.is_current():
+            return str(self.grade)
+        if self.graduation_year < first_current_class():
+            return f"Alumni, class of {self.graduation_year}"
+        return "Left the district"
 
     @property
     def needs_transportation(self) -> bool:
