@@ -5,7 +5,6 @@ e-mailed link, coordinator corrections. Every change is audited; e-mail goes out
 import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -16,7 +15,8 @@ from django.utils import timezone
 from trellis.accounts.permissions import can
 from trellis.core.models import AuditEvent
 from trellis.core.notifications import Verb, notify
-from trellis.districts.calendar import DistrictCalendar, monday_of
+from trellis.core.tokens import hash_token, new_token
+from trellis.districts.calendar import DistrictCalendar, district_today, monday_of
 from trellis.hours import links
 from trellis.hours.labour import Shift, check_schedule
 from trellis.hours.models import ApprovalLink, HourLog
@@ -24,15 +24,6 @@ from trellis.hours.totals import recount_placements
 from trellis.placements.models import Placement
 
 EDITABLE_BY_STUDENT = (HourLog.Status.SUBMITTED, HourLog.Status.RETURNED)
-
-
-def district_today(district) -> dt.date:
-    """Today where the district is: "not in the future" means the district's calendar day."""
-    try:
-        zone = ZoneInfo(district.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = timezone.get_current_timezone()
-    return timezone.localdate(timezone=zone)
 
 
 def hours_between(start: dt.time, end: dt.time) -> Decimal:
@@ -390,10 +381,10 @@ def send_approval_request(*, mentor, logs, actor=None) -> ApprovalLink:
             raise ValidationError(f"The log of {log.date:%b %-d} is not awaiting approval.")
         if actor is not None and not can(actor, "hours.oversee", log):
             raise PermissionDenied("You can only send requests for students you coordinate.")
-    token = links.new_token()
+    token = new_token()
     link = ApprovalLink.objects.create(
         mentor=mentor,
-        token_hash=links.hash_token(token),
+        token_hash=hash_token(token),
         sent_to=mentor.user.email,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         expires_at=links.expiry_from(),

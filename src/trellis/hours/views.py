@@ -17,6 +17,7 @@ from trellis.accounts.permissions import can, permitted
 from trellis.core.http import client_ip, refusal_text
 from trellis.core.lists import paginate
 from trellis.core.tenancy import get_for_user
+from trellis.districts.calendar import district_today
 from trellis.districts.models import District
 from trellis.hours import links, services
 from trellis.hours.exports import FORMATS, payroll_response
@@ -37,12 +38,12 @@ from trellis.hours.selectors import (
     get_budget_for_user,
     get_hour_log_for_user,
     get_pay_period_for_user,
-    get_placement_for_user,
     overseen_logs,
     pay_periods_for_user,
 )
-from trellis.hours.services import EDITABLE_BY_STUDENT, district_today
+from trellis.hours.services import EDITABLE_BY_STUDENT
 from trellis.placements.models import Placement
+from trellis.placements.selectors import get_placement_for_user
 
 
 def _require_coordinator(user):

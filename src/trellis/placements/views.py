@@ -32,7 +32,7 @@ def placement_list(request):
 
 @login_required
 def placement_detail(request, pk):
-    placement = get_placement_for_user(request.user, pk)
+    placement = get_placement_for_user(request.user, pk, with_agreements=True)
     hours = placement.hour_logs.aggregate(
         approved=Sum("hours", filter=Q(status=HourLog.Status.APPROVED)),
         pending=Sum("hours", filter=Q(status=HourLog.Status.SUBMITTED)),
