@@ -18,7 +18,12 @@ from trellis.districts.forms import CalendarDayForm, CalendarImportForm, DayType
 from trellis.districts.ics import CalendarImportError, fetch_ics
 from trellis.districts.models import CalendarDay, CalendarSource, DayTypeMapping
 from trellis.districts.selectors import calendar_districts_for_user, get_district_for_calendar
-from trellis.districts.services import import_calendar, set_calendar_day
+from trellis.districts.services import (
+    add_day_type_mapping,
+    import_calendar,
+    remove_day_type_mapping,
+    set_calendar_day,
+)
 
 WEEKDAY_NAMES = [(pycalendar.day_name[i], pycalendar.day_abbr[i]) for i in range(7)]
 
@@ -246,7 +251,7 @@ def mapping_list(request, slug):
     district, _ = _require_import(request, slug)
     form = DayTypeMappingForm(request.POST if request.method == "POST" else None, district=district)
     if request.method == "POST" and form.is_valid():
-        mapping = form.save()
+        mapping = add_day_type_mapping(district=district, actor=request.user, **form.cleaned_data)
         messages.success(
             request, f"Mapping added: {mapping}. Import the calendar again to apply it."
         )
@@ -269,7 +274,7 @@ def mapping_list(request, slug):
 @require_POST
 def mapping_delete(request, slug, pk):
     district, _ = _require_import(request, slug)
-    mapping = get_object_or_404(DayTypeMapping, district=district, pk=pk)
-    mapping.delete()
+    mapping = get_object_or_404(DayTypeMapping.objects.select_related("district"), district=district, pk=pk)
+    remove_day_type_mapping(mapping=mapping, actor=request.user)
     messages.success(request, f"Mapping removed: {mapping}.")
     return redirect("districts:mappings", slug=district.slug)

@@ -12,7 +12,7 @@ import icalendar
 from django.db import transaction
 from django.utils import timezone
 
-from trellis.core.models import AuditEvent
+from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.tokens import hash_token, new_token
 from trellis.districts.calendar import district_today
 from trellis.hours.models import CalendarFeed, Session
@@ -67,7 +67,7 @@ def issue_feed(*, owner, actor) -> tuple[CalendarFeed, str]:
     )
     AuditEvent.record(
         actor=actor,
-        action="calendar_feed.regenerated" if replaced else "calendar_feed.issued",
+        action=AuditAction.CALENDAR_FEED_REGENERATED if replaced else AuditAction.CALENDAR_FEED_ISSUED,
         target=feed,
         district=_district_of(owner),
         data={"owner_kind": feed.owner_kind, "owner_id": owner.pk},
@@ -83,7 +83,7 @@ def revoke_feed(*, feed: CalendarFeed, actor) -> CalendarFeed:
         feed.save(update_fields=["revoked_at"])
         AuditEvent.record(
             actor=actor,
-            action="calendar_feed.revoked",
+            action=AuditAction.CALENDAR_FEED_REVOKED,
             target=feed,
             district=_district_of(feed.owner),
             data={"owner_kind": feed.owner_kind, "owner_id": feed.owner.pk},

@@ -19,7 +19,7 @@ from trellis.core.lists import paginate
 from trellis.core.tenancy import get_for_user
 from trellis.districts.calendar import district_today
 from trellis.districts.models import District
-from trellis.hours import links, services
+from trellis.hours import links, pay_services, services
 from trellis.hours.exports import FORMATS, payroll_response
 from trellis.hours.forms import BudgetForm, HourLogForm, PayPeriodForm, ReturnForm
 from trellis.hours.models import HourLog
@@ -451,7 +451,13 @@ def pay_periods(request):
         if form is None:
             raise PermissionDenied("Only district-wide coordinators set pay periods.")
         if form.is_valid():
-            period = form.save()
+            period = pay_services.create_pay_period(
+                district=form.cleaned_data.get("district") or form.instance.district,
+                name=form.cleaned_data["name"],
+                start_date=form.cleaned_data["start_date"],
+                end_date=form.cleaned_data["end_date"],
+                actor=user,
+            )
             messages.success(request, f"Added the pay period {period.name}.")
             return redirect("hours:pay_periods")
     context = {
@@ -476,7 +482,13 @@ def pay_period_edit(request, pk):
         request.POST or None, instance=period, districts=_managed_districts(request.user)
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
+        pay_services.update_pay_period(
+            period=period,
+            name=form.cleaned_data["name"],
+            start_date=form.cleaned_data["start_date"],
+            end_date=form.cleaned_data["end_date"],
+            actor=request.user,
+        )
         messages.success(request, "Saved the pay period.")
         return redirect("hours:pay_periods")
     return render(request, "hours/pay_period_form.html", {"form": form, "period": period})
@@ -487,7 +499,7 @@ def pay_period_edit(request, pk):
 def pay_period_delete(request, pk):
     period = _managed_period(request, pk)
     if request.method == "POST":
-        period.delete()
+        pay_services.delete_pay_period(period=period, actor=request.user)
         messages.success(request, f"Deleted the pay period {period.name}.")
         return redirect("hours:pay_periods")
     return render(request, "hours/pay_period_delete.html", {"period": period})
@@ -551,7 +563,7 @@ def budget_create(request):
             return render(request, "hours/budget_district.html", {"districts": managed})
     form = BudgetForm(request.POST or None, district=district)
     if request.method == "POST" and form.is_valid():
-        budget = form.save()
+        budget = pay_services.create_budget(district=district, actor=user, **form.cleaned_data)
         messages.success(request, f"Created the budget {budget.name}.")
         return redirect("hours:budget", pk=budget.pk)
     return render(request, "hours/budget_form.html", {"form": form, "district": district})
@@ -565,7 +577,7 @@ def budget_edit(request, pk):
         raise PermissionDenied("Only district-wide coordinators change budgets.")
     form = BudgetForm(request.POST or None, instance=budget, district=budget.district)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        pay_services.update_budget(budget=budget, actor=request.user, **form.cleaned_data)
         messages.success(request, "Saved the budget.")
         return redirect("hours:budget", pk=budget.pk)
     return render(
