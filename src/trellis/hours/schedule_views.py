@@ -2,7 +2,6 @@
 that sets the pattern and regenerates the sessions (refused when a youth labour rule breaks)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -14,7 +13,6 @@ from trellis.hours.schedule_forms import ScheduleForm
 from trellis.placements.selectors import get_placement_for_user
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def placement_schedule(request, pk):
     editing = request.method == "POST"

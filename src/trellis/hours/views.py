@@ -4,7 +4,7 @@ one service call, response. Outside scope is 404; in scope but not allowed is 40
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -54,7 +54,6 @@ def _require_coordinator(user):
 # --- Students, guardians, mentors: hours by placement -------------------------------------
 
 
-@login_required
 def index(request):
     """Hours by placement, for everyone: own, a child's, interns', or the students one coordinates."""
     user = request.user
@@ -93,7 +92,6 @@ def index(request):
     return render(request, "hours/index.html", context)
 
 
-@login_required
 def placement_hours(request, pk):
     """One placement's logs and progress; the student edits here, others read."""
     user = request.user
@@ -120,7 +118,6 @@ def placement_hours(request, pk):
     return render(request, "hours/placement_hours.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def log_hours(request, pk):
     """The student's "log hours" page: a scheduled session or hours outside the schedule."""
@@ -183,7 +180,6 @@ def _editable_log(request, pk):
     return log, owner, coordinator
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def edit_log(request, pk):
     """The student fixes a submitted or returned log; a coordinator corrects any log."""
@@ -221,7 +217,6 @@ def edit_log(request, pk):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def delete_log(request, pk):
     log, owner, _ = _editable_log(request, pk)
@@ -261,7 +256,6 @@ def _approval_response(request, notice, level):
     return redirect("hours:approvals")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def approvals(request):
     """The mentor's "approve hours" page: tick logs and approve them together, or one by one."""
@@ -289,7 +283,6 @@ def approvals(request):
     return _approval_response(request, f"Approved {len(logs)} {noun}.", "success")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def return_log(request, pk):
     """Send a log back to the student with a comment (inline row with htmx, a page without)."""
@@ -393,7 +386,6 @@ def _link_decisions(request):
 # --- Coordinators: flagged hours, reminders --------------------------------------------------
 
 
-@login_required
 def flagged(request):
     """Logs that break a youth labour rule, for the coordinator to follow up."""
     _require_coordinator(request.user)
@@ -404,7 +396,6 @@ def flagged(request):
     )
 
 
-@login_required
 @require_POST
 def send_requests(request):
     """E-mail every mentor with logs awaiting approval (in the coordinator's scope) a link."""
@@ -438,7 +429,6 @@ def _managed_districts(user, action="pay_period.manage"):
     return permitted(user, action, District.objects.all())
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def pay_periods(request):
     """Pay periods of the coordinator's districts; district-wide staff add new ones here."""
@@ -474,7 +464,6 @@ def _managed_period(request, pk):
     return period
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def pay_period_edit(request, pk):
     period = _managed_period(request, pk)
@@ -494,7 +483,6 @@ def pay_period_edit(request, pk):
     return render(request, "hours/pay_period_form.html", {"form": form, "period": period})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def pay_period_delete(request, pk):
     period = _managed_period(request, pk)
@@ -505,7 +493,6 @@ def pay_period_delete(request, pk):
     return render(request, "hours/pay_period_delete.html", {"period": period})
 
 
-@login_required
 def payroll(request, pk):
     """One row per paid student/placement: approved hours in the period × rate."""
     period = get_pay_period_for_user(request.user, pk)
@@ -516,7 +503,6 @@ def payroll(request, pk):
     )
 
 
-@login_required
 def payroll_export(request, pk, fmt):
     if fmt not in FORMATS:
         raise Http404("No such format.")
@@ -535,7 +521,6 @@ def payroll_export(request, pk, fmt):
 # --- Coordinators: program budgets -----------------------------------------------------------
 
 
-@login_required
 def budgets(request):
     user = request.user
     _require_coordinator(user)
@@ -546,7 +531,6 @@ def budgets(request):
     return render(request, "hours/budgets.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def budget_create(request):
     user = request.user
@@ -569,7 +553,6 @@ def budget_create(request):
     return render(request, "hours/budget_form.html", {"form": form, "district": district})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def budget_edit(request, pk):
     budget = get_budget_for_user(request.user, pk)
@@ -587,7 +570,6 @@ def budget_edit(request, pk):
     )
 
 
-@login_required
 def budget(request, pk):
     """Planned spend (placed students × planned hours × rate) and spend to date against the budget."""
     item = get_budget_for_user(request.user, pk)
