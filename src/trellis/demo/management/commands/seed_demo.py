@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from trellis.accounts.models import User
-from trellis.core.models import AuditEvent
+from trellis.core.models import AuditAction, AuditEvent
 from trellis.demo.build import (
     DEMO_LOGINS,
     DEMO_PASSWORD,
@@ -69,7 +69,7 @@ class Command(BaseCommand):
             district = District.objects.get(slug=DISTRICT_SLUG)
             AuditEvent.record(
                 actor=None,
-                action="demo.seeded",
+                action=AuditAction.DEMO_SEEDED,
                 district=district,
                 data={"students": students, "seed": seed},
             )
