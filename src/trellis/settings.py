@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "trellis.students",
     "trellis.partners",
     "trellis.opportunities",
+    "trellis.rostering",
     "trellis.placements",
     "trellis.hours",
     "trellis.insights",

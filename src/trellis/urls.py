@@ -28,6 +28,7 @@ urlpatterns = [
     path("lifecycle/", include("trellis.placements.lifecycle_urls")),
     path("rounds/", include("trellis.placements.round_urls")),
     path("districts/", include("trellis.districts.urls")),
+    path("rostering/", include("trellis.rostering.urls")),
     path("feeds/", include("trellis.hours.feed_urls")),
     path("schedules/", include("trellis.hours.schedule_urls")),
     path("hours/", include("trellis.hours.urls")),

@@ -20,8 +20,8 @@ from tests.browser.journey import go as _go
 from tests.browser.journey import open_page as _open
 from tests.browser.journey import sign_in as _sign_in
 from trellis.core.models import Notification
+from trellis.districts.calendar import district_today
 from trellis.hours.models import HourLog
-from trellis.hours.services import district_today
 from trellis.placements.evaluation_services import rubric_for
 from trellis.placements.models import Concern, Evaluation, Placement
 

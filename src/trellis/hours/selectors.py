@@ -10,7 +10,6 @@ flagged ones (hours.correct, hours.oversee) and sees pay and budgets.
 from trellis.accounts.permissions import permitted
 from trellis.core.tenancy import get_for_user
 from trellis.hours.models import HourLog, PayPeriod, ProgramBudget
-from trellis.placements.models import Placement
 
 LOG_RELATED = (
     "placement__student",
@@ -27,16 +26,6 @@ def approvable_logs(user):
         permitted(user, "hours.approve", HourLog.objects.filter(status=HourLog.Status.SUBMITTED))
         .select_related(*LOG_RELATED)
         .order_by("date", "start_time", "pk")
-    )
-
-
-def get_placement_for_user(user, pk) -> Placement:
-    return get_for_user(
-        Placement.objects.select_related(
-            "student__school", "district", "opportunity__partner", "mentor__user"
-        ),
-        user,
-        pk,
     )
 
 

@@ -5,7 +5,7 @@ Each view: a permission-checked fetch (404 outside scope), a form, one service c
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -129,7 +129,6 @@ def _page_url(request, key, number):
 BOARD_CARDS = 12  # cards per column; "Show more" loads the next ones in place (htmx) or pages
 
 
-@login_required
 def board(request):
     """Every managed placement in a column per status, with counts, filtered by school,
     partner, cluster and term. Each column pages on its own: `<status>_page`; with htmx and
@@ -206,7 +205,6 @@ def board(request):
 # --- Proposing -----------------------------------------------------------------------------
 
 
-@login_required
 def propose(request):
     """Propose a placement for a student in scope at an opportunity with a free seat."""
     user = request.user
@@ -281,7 +279,6 @@ def _agreement_rows(user, placement):
     return rows
 
 
-@login_required
 def placement_page(request, pk):
     """Status, agreements and what is missing, and the actions the viewer may take."""
     user = request.user
@@ -319,7 +316,6 @@ def _partner_mentors(placement):
     ).select_related("user")
 
 
-@login_required
 @require_POST
 def assign_mentor(request, pk):
     """Name or change the mentor; the page's select offers the host partner's mentors only."""
@@ -343,7 +339,6 @@ def _managed_concerns(user):
     return permitted(user, "concern.resolve", Concern.objects)
 
 
-@login_required
 def concerns(request):
     """Concerns raised by mentors and others, open ones first, for the coordinator to act on."""
     user = request.user
@@ -370,7 +365,6 @@ def concerns(request):
     return render_list(request, "placements/lifecycle/concerns.html", context)
 
 
-@login_required
 @require_POST
 def resolve_concern(request, pk):
     """Close one concern with a note; back to where the coordinator came from."""
@@ -400,7 +394,6 @@ def resolve_concern(request, pk):
 
 
 def _transition_view(service, done_message):
-    @login_required
     @require_POST
     def view(request, pk):
         placement = get_managed_placement(request.user, pk)
@@ -424,7 +417,6 @@ activate = _transition_view(services.activate_placement, "Started: {placement}."
 complete = _transition_view(services.complete_placement, "Completed: {placement}.")
 
 
-@login_required
 @require_POST
 def resend_links(request, pk):
     placement = get_managed_placement(request.user, pk)
@@ -439,7 +431,6 @@ def resend_links(request, pk):
     return redirect("lifecycle:placement", placement.pk)
 
 
-@login_required
 def withdraw(request, pk):
     """Withdraw with who, why and a note on the partner relationship; then offer a re-placement."""
     placement = get_managed_placement(request.user, pk)
@@ -471,7 +462,6 @@ def withdraw(request, pk):
     )
 
 
-@login_required
 def replace(request, pk):
     """After a withdrawal: the student's open options with a free seat; one click proposes."""
     placement = get_managed_placement(request.user, pk)
@@ -519,7 +509,6 @@ def get_agreement_for_user(user, pk):
     return get_for_user(queryset, user, pk)
 
 
-@login_required
 def agreement_page(request, pk):
     """The exact text, who has signed, and a signing form for each role the viewer holds."""
     agreement = get_agreement_for_user(request.user, pk)
@@ -629,7 +618,6 @@ def guardian_sign(request, token):
 # --- Outcomes ------------------------------------------------------------------------------
 
 
-@login_required
 def outcome(request):
     """Record a job offer or hire, from a student's page (?student=) or a placement's (?placement=)."""
     user = request.user

@@ -32,6 +32,8 @@ def _nav_items(request, user, *, staff: bool):
             items.append(("Insights", reverse("insights:index")))
         if can(user, "staff.invite"):
             items.append(("District staff", reverse("accounts:staff")))
+        if can(user, "roster.import"):
+            items.append(("Roster imports", reverse("rostering:home")))
     else:
         partner_admin = can(user, "partner.manage")
         mentor = can(user, "placement.supervise")

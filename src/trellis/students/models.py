@@ -106,7 +106,7 @@ class StudentQuerySet(ScopedQuerySet):
 
 def guardians_students(user):
     """Ids of the students this user is linked to as a guardian."""
-    return GuardianLink.objects.filter(guardian_user=user).values("student_id")
+    return GuardianLink.objects.filter(guardian_user=user, is_active=True).values("student_id")
 
 
 class Student(models.Model):
@@ -116,9 +116,13 @@ class Student(models.Model):
     school = models.ForeignKey("districts.School", on_delete=models.PROTECT, related_name="students")
     user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="student_profile")
     student_number = models.CharField(max_length=40, help_text="The SIS identifier.")
+    sourced_id = models.CharField(
+        max_length=255, null=True, blank=True, help_text="The SIS's OneRoster sourcedId (opaque, case-sensitive)."
+    )
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     preferred_name = models.CharField(max_length=100, blank=True)
+    pronouns = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     grade = models.PositiveSmallIntegerField()
     graduation_year = models.PositiveSmallIntegerField()
@@ -154,6 +158,7 @@ class Student(models.Model):
         ordering = ["last_name", "first_name"]
         constraints = [
             models.UniqueConstraint(fields=["district", "student_number"], name="student_unique_number"),
+            models.UniqueConstraint(fields=["district", "sourced_id"], name="student_unique_sourced_id"),
             models.CheckConstraint(name="student_grade_range", condition=Q(grade__gte=6) & Q(grade__lte=12)),
             models.CheckConstraint(name="student_availability_mask", condition=Q(availability__lte=127)),
         ]
@@ -227,10 +232,20 @@ class GuardianLink(models.Model):
     email = models.EmailField()
     relationship = models.CharField(max_length=40, default="parent")
     can_sign_consent = models.BooleanField(default=True)
+    sourced_id = models.CharField(
+        max_length=255, null=True, blank=True, help_text="The guardian's OneRoster user sourcedId."
+    )
+    is_active = models.BooleanField(
+        default=True, help_text="Off when the SIS no longer links this guardian; an inactive link opens nothing."
+    )
 
     class Meta:
         ordering = ["student", "name"]
-        constraints = [models.UniqueConstraint(fields=["student", "email"], name="guardian_unique_email")]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "email"], name="guardian_unique_email"),
+            models.UniqueConstraint(fields=["student", "sourced_id"], name="guardian_unique_sourced_id"),
+        ]
+        indexes = [models.Index(fields=["sourced_id"])]
 
     def __str__(self):
         return f"{self.name} ({self.relationship} of {self.student})"

@@ -8,7 +8,6 @@ anyone else gets a 404.
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
@@ -135,7 +134,6 @@ def mentor_overview(user) -> dict:
     }
 
 
-@login_required
 @require_GET
 def home(request):
     """The mentor's overview is part of the one home page now; old links land there."""
@@ -143,7 +141,6 @@ def home(request):
     return redirect("core:home")
 
 
-@login_required
 @require_GET
 def interns(request):
     """Every placement the user mentors, current and past."""
@@ -155,7 +152,6 @@ def interns(request):
     return render(request, "portals/mentor/interns.html", {"page_obj": page})
 
 
-@login_required
 @require_GET
 def sessions(request):
     """All upcoming sessions of the user's interns, a page at a time."""
@@ -165,7 +161,6 @@ def sessions(request):
     return render(request, "portals/mentor/sessions.html", {"page_obj": page, "today": _today()})
 
 
-@login_required
 @require_GET
 def intern(request, pk):
     placement = get_mentored_placement(request.user, pk)
@@ -211,7 +206,6 @@ def _totals(placement):
     }
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def evaluate(request, pk, kind):
     """The rubric form: one radio group per criterion; shows the evaluation once submitted."""
@@ -267,7 +261,6 @@ def evaluate(request, pk, kind):
     return render(request, "portals/mentor/evaluate.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def concern(request, pk):
     """Raise a concern: it reaches the student's coordinators at once, in the app and by e-mail."""
