@@ -266,6 +266,8 @@ def round_compare(request, pk):
         "by_school": _breakdown(runs, "by_school"),
         "by_cluster": _breakdown(runs, "by_cluster"),
         "can_manage": can(request.user, "round.manage", match_round),
+        # Publishing is refused while students may still change their lists: say so up front.
+        "ranking_open": match_round.ranking_is_open(),
     }
     template = "placements/rounds/round_compare.html"
     if request.htmx:

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from trellis.accounts.permissions import can
 from trellis.core.pagination import paginate
+from trellis.core.tenancy import signed_in
 from trellis.opportunities.models import Opportunity
 from trellis.partners.models import Partner, PartnerKind
 from trellis.placements.models import Placement
@@ -115,7 +116,7 @@ def home(request):
         "to_do": [f for f in filled if f.count],
         "done": [f for f in filled if not f.count],
         "sections": home_sections(user),
-        "has_role": bool(filled) or bool(user.get_memberships()),
+        "has_role": bool(filled) or (signed_in(user) and bool(user.get_memberships())),
     }
     if can(user, "placement.supervise"):
         context["mentor"] = mentor_overview(user)

@@ -79,7 +79,7 @@ def _day(value) -> str:
 
 def today_for(user) -> dt.date:
     """Today in the user's (first) district; the server's day for someone without one."""
-    membership = next(iter(user.get_memberships()), None)
+    membership = next(iter(user.get_memberships()), None) if signed_in(user) else None
     return district_today(membership.district) if membership else timezone.localdate()
 
 

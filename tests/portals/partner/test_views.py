@@ -252,6 +252,9 @@ def test_accepting_with_htmx_swaps_the_row_and_proposes_a_placement(admin_client
     assert html.lstrip().startswith(f'<li class="option" id="applicant-{application.pk}"')
     assert "<html" not in html and "Accepted" in html
     assert Placement.objects.filter(application=application, status="proposed").exists()
+    # The seat count above the list follows (it said "0 placed" until a reload).
+    seats = personas.opportunity_p.seats
+    assert f'id="seat-summary" hx-swap-oob="true">{seats} seats, 2 placed.' in html
 
 
 def test_accepting_without_javascript_redirects_back_to_the_list(admin_client, personas):

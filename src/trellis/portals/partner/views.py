@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
@@ -510,6 +511,12 @@ def _applicant_response(request, application, *, notice, level, form=None):
             "rank_form": form,
         }
         response = render(request, "portals/partner/applicants.html#applicant_row", context)
+        # The seat count above the list changes with an acceptance: swap it too (out of band).
+        response.content += render_to_string(
+            "portals/partner/applicants.html#seat_summary",
+            {"opportunity": fresh.opportunity, "filled": open_placement_count(fresh.opportunity), "oob": True},
+            request=request,
+        ).encode()
         return reswap(retarget(response, f"#applicant-{application.pk}"), "outerHTML")
     getattr(messages, level)(request, notice)
     return redirect("partner_portal:applicants", application.opportunity_id)
