@@ -21,8 +21,7 @@ from trellis.hours.models import ApprovedHoursByYear, HourLog
 from trellis.hours.totals import recount_placements
 from trellis.placements.models import Placement
 
-# serialized_rollback: the flush after each test would take the career clusters with it.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
