@@ -113,7 +113,7 @@ TABLE = {
     "opportunity.approve": ("opportunity_p", "DA CD CA CB", MANAGERS),
     "opportunity.track": ("opportunity_p", "DA CD CA CB CoA MP PAP", f"{STAFF} {MENTORS} PAP"),
     "opportunity_feed.manage": ("opportunity_p", "DA CD CA CB PAP", f"{MANAGERS} PAP"),
-    "mentor.record_background_check": ("mentor_p", "DA CD CA CB", MANAGERS),
+    "mentor.record_background_check": ("mentor_p", "DA CD", DISTRICT_WIDE_MANAGERS),
     "hours.log": ("log_a", "SA", STUDENTS),
     "hours.approve": ("log_a", "MP PAP", f"{MENTORS} PAP"),
     "hours.correct": ("log_a", COORDINATORS_OF_A, MANAGERS),
