@@ -72,6 +72,9 @@ _TABLE = (
     # --- Students -----------------------------------------------------------------------
     Action("student.view_full_record", "See a student's whole record (partners see a summary)",
            _grants(SCHOOL=STAFF, SELF=STUDENT, GUARDIAN=GUARDIAN)),
+    Action("student.export_disclosures",
+           "Export a student's FERPA disclosure record (who saw the record, when, why)",
+           _grants(SCHOOL=MANAGERS)),
     Action("student_portal.use",
            "Use the student portal: one's own learning, applications, placements and record",
            _grants(SELF=STUDENT), superuser=False),
