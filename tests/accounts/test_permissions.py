@@ -85,6 +85,7 @@ RECORDS = {
 # action: (record, allowed on that record, allowed without a record)
 TABLE = {
     "student.view_full_record": ("student_a", "DA CD CA CoA SA GA", f"{STAFF} {STUDENTS} GA"),
+    "student.export_disclosures": ("student_a", COORDINATORS_OF_A, MANAGERS),
     "student_portal.use": ("student_a", "SA", STUDENTS),
     "student.edit_profile": ("student_a", "SA DA CD CA", f"{MANAGERS} {STUDENTS}"),
     "placement.propose": ("student_a", COORDINATORS_OF_A, MANAGERS),
@@ -132,6 +133,7 @@ TABLE = {
     "insights.view": ("school_a", "DA CD CA CoA", STAFF),
     "insights.act": ("school_a", COORDINATORS_OF_A, MANAGERS),
     "insights.configure": ("district", "DA CD", DISTRICT_WIDE_MANAGERS),
+    "roster.import": ("district", "DA CD", DISTRICT_WIDE_MANAGERS),
     "staff.invite": ("district", "DA", "DA"),
     "staff.remove": ("district", "DA", "DA"),
     "district.administer": ("district", "DA", "DA"),

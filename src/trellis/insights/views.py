@@ -5,7 +5,6 @@ the scoped querysets, and runs a fixed number of queries whatever the district's
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -63,7 +62,6 @@ def _export(fmt, filename, header, rows, sheet_title):
     raise Http404("Unknown format.")
 
 
-@login_required
 def index(request):
     scope = get_insights_scope(request.user)
     return render(request, "insights/index.html", {"scope": scope, "reports": REPORTS})
@@ -166,7 +164,6 @@ def _gap_chart(analysis):
     )
 
 
-@login_required
 def gap_overview(request):
     view = GapView(request)
     analysis = view.analysis()
@@ -180,7 +177,6 @@ def gap_overview(request):
     return render_list(request, "insights/gaps.html", context)
 
 
-@login_required
 def gap_export(request, fmt):
     view = GapView(request)
     analysis = view.analysis()
@@ -191,7 +187,6 @@ def gap_export(request, fmt):
     return response
 
 
-@login_required
 def gap_cluster(request, slug):
     view = GapView(request)
     cluster = next((c for c in view.clusters if c.slug == slug), None)
@@ -218,7 +213,6 @@ def gap_cluster(request, slug):
     return render_list(request, "insights/gap_cluster.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def draft_opportunity(request, role_key):
     """Draft an in-district opportunity from a role template (coordinators and district admins)."""
@@ -341,7 +335,6 @@ def _render_sections(result):
     return rendered
 
 
-@login_required
 def report(request, slug):
     scope = get_insights_scope(request.user)
     definition = get_report(slug)
@@ -369,7 +362,6 @@ def report(request, slug):
     return render_list(request, "insights/report.html", context)
 
 
-@login_required
 def report_export(request, slug, table, fmt):
     scope = get_insights_scope(request.user)
     definition = get_report(slug)
@@ -406,7 +398,6 @@ def _record_export(request, scope, what, rows):
     )
 
 
-@login_required
 def report_print(request, slug):
     scope = get_insights_scope(request.user)
     definition = get_report(slug)
@@ -418,7 +409,6 @@ def report_print(request, slug):
     )
 
 
-@login_required
 def board_report(request):
     """Every report on one printable page, for the school board."""
     scope = get_insights_scope(request.user)
@@ -447,7 +437,6 @@ def _print_context(scope, ctx, printed, title):
     }
 
 
-@login_required
 @require_POST
 def perkins_rule(request):
     scope = get_insights_scope(request.user)

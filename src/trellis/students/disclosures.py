@@ -3,23 +3,23 @@ record, when and why, kept with the student's record and shown to the student an
 
 Each disclosure is an AuditEvent whose target is the student, so it lives with the record and
 goes when the record is purged. Bulk exports are recorded once, with what was exported and
-the filters used. The action names are plain strings in this one block so they can be folded
-into the audit-action enum in one place.
+the filters used.
 """
 
 from django.core.exceptions import PermissionDenied
 
 from trellis.accounts.permissions import can
+from trellis.core.audit import AuditAction
 from trellis.core.models import AuditEvent
 
-# --- Audit actions of the disclosure record -----------------------------------------------------
-STUDENT_PAGE_VIEWED = "student.page_viewed"  # a staff member or partner opened the student page
-APPLICANTS_VIEWED = "disclosure.applicants_viewed"  # a partner read the student as an applicant
-RECORD_VIEWED = "record.viewed"  # the experience record page (students.services.record_access)
-RECORD_DOWNLOADED = "record.downloaded"  # the experience record PDF
-BULK_EXPORT = "export.downloaded"  # a CSV/XLSX leaving the system, by anyone
-STUDENT_DELETED = "student.deleted"  # a student record deleted (site administration)
-DISCLOSURE_LOG_EXPORTED = "disclosure_log.exported"
+# --- Audit actions of the disclosure record (members of core.audit.AuditAction) ---------------
+STUDENT_PAGE_VIEWED = AuditAction.STUDENT_PAGE_VIEWED  # staff or a partner opened the student page
+APPLICANTS_VIEWED = AuditAction.APPLICANTS_VIEWED  # a partner read the student as an applicant
+RECORD_VIEWED = AuditAction.RECORD_VIEWED  # the experience record page
+RECORD_DOWNLOADED = AuditAction.RECORD_DOWNLOADED  # the experience record PDF
+BULK_EXPORT = AuditAction.EXPORT_DOWNLOADED  # a CSV/XLSX leaving the system, by anyone
+STUDENT_DELETED = AuditAction.STUDENT_DELETED  # a student record deleted (site administration)
+DISCLOSURE_LOG_EXPORTED = AuditAction.DISCLOSURE_LOG_EXPORTED
 
 DISCLOSURE_ACTIONS = (STUDENT_PAGE_VIEWED, APPLICANTS_VIEWED, RECORD_VIEWED, RECORD_DOWNLOADED)
 

@@ -9,7 +9,6 @@ a row fragment for htmx.
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
@@ -87,7 +86,6 @@ def _posted(request):
 # --- Home and profile ----------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def index(request):
     """Straight to the partner's portal; someone who runs several partners chooses one."""
@@ -99,7 +97,6 @@ def index(request):
     return render(request, "portals/partner/index.html", {"partners": partners})
 
 
-@login_required
 @require_GET
 def home(request, pk):
     partner = get_admin_partner(request.user, pk)
@@ -125,7 +122,6 @@ def home(request, pk):
     return render(request, "portals/partner/home.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def profile(request, pk):
     partner = get_admin_partner(request.user, pk)
@@ -146,7 +142,6 @@ def profile(request, pk):
 # --- Worksites ---------------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def worksites(request, pk):
     partner = get_admin_partner(request.user, pk)
@@ -160,7 +155,6 @@ def worksites(request, pk):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def worksite_add(request, pk):
     partner = get_admin_partner(request.user, pk)
@@ -177,7 +171,6 @@ def worksite_add(request, pk):
     return render(request, "portals/partner/worksite_form.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def worksite_edit(request, pk):
     worksite = get_admin_worksite(request.user, pk)
@@ -200,7 +193,6 @@ def worksite_edit(request, pk):
 # --- Mentors -----------------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def mentors(request, pk):
     partner = get_admin_partner(request.user, pk)
@@ -217,7 +209,6 @@ def mentors(request, pk):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def mentor_invite(request, pk):
     partner = get_admin_partner(request.user, pk)
@@ -241,7 +232,6 @@ def mentor_invite(request, pk):
     return render(request, "portals/partner/mentor_invite.html", {"partner": partner, "form": form})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def mentor_edit(request, pk):
     mentor = get_admin_mentor(request.user, pk)
@@ -255,7 +245,6 @@ def mentor_edit(request, pk):
     return render(request, "portals/partner/mentor_edit.html", context)
 
 
-@login_required
 @require_POST
 def mentor_resend(request, pk):
     mentor = get_admin_mentor(request.user, pk)
@@ -268,7 +257,6 @@ def mentor_resend(request, pk):
     return redirect("partner_portal:mentors", mentor.partner_id)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def background_check(request, pk):
     """Coordinators record a mentor's background check; partners only see the date."""
@@ -301,7 +289,6 @@ def background_check(request, pk):
 # --- Opportunities -----------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def opportunities(request, pk):
     partner = get_admin_partner(request.user, pk)
@@ -329,7 +316,6 @@ def opportunities(request, pk):
     return render(request, "portals/partner/opportunities.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def opportunity_create(request, pk):
     partner = get_admin_partner(request.user, pk)
@@ -350,7 +336,6 @@ def opportunity_create(request, pk):
     return render(request, "portals/partner/opportunity_form.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def opportunity_edit(request, pk):
     opportunity = get_admin_opportunity(request.user, pk)
@@ -391,7 +376,6 @@ def _opportunity_context(request, opportunity, **extra):
     }
 
 
-@login_required
 @require_GET
 def opportunity(request, pk):
     opportunity = get_admin_opportunity(request.user, pk)
@@ -400,7 +384,6 @@ def opportunity(request, pk):
     )
 
 
-@login_required
 @require_POST
 def opportunity_submit(request, pk):
     opportunity = get_admin_opportunity(request.user, pk)
@@ -413,7 +396,6 @@ def opportunity_submit(request, pk):
     return redirect("partner_portal:opportunity", opportunity.pk)
 
 
-@login_required
 @require_POST
 def opportunity_seats(request, pk):
     opportunity = get_admin_opportunity(request.user, pk)
@@ -432,7 +414,6 @@ def opportunity_seats(request, pk):
     return render(request, "portals/partner/opportunity.html", context)
 
 
-@login_required
 @require_POST
 def opportunity_close(request, pk):
     opportunity = get_admin_opportunity(request.user, pk)
@@ -499,7 +480,6 @@ def _applications_queryset():
     )
 
 
-@login_required
 @require_GET
 def applicants(request, pk):
     opportunity = get_admin_opportunity(request.user, pk)
@@ -544,7 +524,6 @@ def _applicant_response(request, application, *, notice, level, form=None):
     return redirect("partner_portal:applicants", application.opportunity_id)
 
 
-@login_required
 @require_POST
 def application_accept(request, pk):
     application = get_admin_application(request.user, pk)
@@ -560,7 +539,6 @@ def application_accept(request, pk):
     )
 
 
-@login_required
 @require_POST
 def application_decline(request, pk):
     application = get_admin_application(request.user, pk)
@@ -573,7 +551,6 @@ def application_decline(request, pk):
     return _applicant_response(request, application, notice="Declined.", level="success")
 
 
-@login_required
 @require_POST
 def application_rank(request, pk):
     application = get_admin_application(request.user, pk)
@@ -593,7 +570,6 @@ def application_rank(request, pk):
 # --- Interns -----------------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def interns(request, pk):
     """Current placements with their mentor and hours progress; one query for the page's rows."""
