@@ -72,6 +72,9 @@ _TABLE = (
     # --- Students -----------------------------------------------------------------------
     Action("student.view_full_record", "See a student's whole record (partners see a summary)",
            _grants(SCHOOL=STAFF, SELF=STUDENT, GUARDIAN=GUARDIAN)),
+    Action("student.export_disclosures",
+           "Export a student's FERPA disclosure record (who saw the record, when, why)",
+           _grants(SCHOOL=MANAGERS)),
     Action("student_portal.use",
            "Use the student portal: one's own learning, applications, placements and record",
            _grants(SELF=STUDENT), superuser=False),
@@ -130,8 +133,10 @@ _TABLE = (
            _grants(DISTRICT=STAFF, PARTNER=PARTNER_ROLES)),
     Action("opportunity_feed.manage", "Keep an opportunity's calendar feed",
            _grants(DISTRICT=MANAGERS, PARTNER=PARTNER_ADMIN)),
-    Action("mentor.record_background_check", "Record a mentor's background check",
-           _grants(DISTRICT=MANAGERS)),
+    Action("mentor.record_background_check",
+           "Record or clear a mentor's background check (district-wide roles only: the "
+           "district vouches for the check, not one school)",
+           _grants(DISTRICT_WIDE=MANAGERS)),
     # --- Hours, schedules, pay ------------------------------------------------------------
     Action("hours.log", "Log, fix and withdraw one's own unapproved hours", _grants(SELF=STUDENT),
            superuser=False),

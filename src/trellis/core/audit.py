@@ -82,6 +82,12 @@ class AuditAction(models.TextChoices):
     PLACEMENT_SCHEDULE_SAVED = "placement.schedule_saved"
     PLACEMENT_SESSIONS_GENERATED = "placement.sessions_generated"
     PLACEMENT_WITHDRAWN = "placement.withdrawn"
+    # The FERPA disclosure record (issue 15; trellis.students.disclosures)
+    STUDENT_PAGE_VIEWED = "student.page_viewed"
+    APPLICANTS_VIEWED = "disclosure.applicants_viewed"
+    EXPORT_DOWNLOADED = "export.downloaded"
+    STUDENT_DELETED = "student.deleted"
+    DISCLOSURE_LOG_EXPORTED = "disclosure_log.exported"
     RECORD_DOWNLOADED = "record.downloaded"
     RECORD_VIEWED = "record.viewed"
     REFLECTION_WRITTEN = "reflection.written"

@@ -101,6 +101,12 @@ class AuditEvent(models.Model):
         )
 
 
+    @classmethod
+    def record_many(cls, events):
+        """Append several prepared events at once (a disclosure to many students)."""
+        return cls.objects.bulk_create(events)
+
+
 class NotificationQuerySet(models.QuerySet):
     def for_user(self, user):
         """A person's own notifications only: nobody reads another's inbox, staff included."""

@@ -152,10 +152,19 @@ def parse_calendar(ics_bytes: bytes) -> icalendar.Calendar:
             continue
         try:
             end = event.end
-        except ValueError:
+        except (ValueError, OverflowError):  # no end, or the day after DTSTART overflows
             end = None
         if end is not None and type(start) is type(end) and end < start:
             problems.append(f"{where}: DTEND {end} is before DTSTART {start}.")
+        # A school calendar lives in this century or the next; 9999-12-31 (a "forever" some
+        # exporters write) would overflow the expansion's date arithmetic.
+        until = [r.get("UNTIL", [None])[0] for r in _rules(event) if isinstance(r, icalendar.vRecur)]
+        for prop, value in (("DTSTART", start), ("DTEND", end), *(("RRULE UNTIL", u) for u in until)):
+            if value is not None and not YEARS.start <= _as_date(value).year < YEARS.stop:
+                problems.append(
+                    f"{where}: {prop} {_as_date(value).isoformat()} is outside the years "
+                    f"{YEARS.start}–{YEARS.stop - 1} a school calendar can cover."
+                )
     if problems:
         if len(problems) > MAX_REPORTED_PROBLEMS:
             extra = len(problems) - MAX_REPORTED_PROBLEMS
@@ -166,6 +175,14 @@ def parse_calendar(ics_bytes: bytes) -> icalendar.Calendar:
 
 # ---------------------------------------------------------------------------------------------
 # Expansion and mapping
+
+
+YEARS = range(1900, 2200)
+
+
+def _rules(event) -> list:
+    rrule = event.get("RRULE")
+    return rrule if isinstance(rrule, list) else [rrule] if rrule is not None else []
 
 
 def _as_date(value) -> dt.date:

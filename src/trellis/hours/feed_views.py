@@ -83,12 +83,19 @@ def feed_calendar(request, token):
 
 
 def _owner_still_valid(feed: CalendarFeed) -> bool:
-    """A feed dies with its owner's standing: an inactive student, a mentor removed from the partner."""
+    """A feed lives only while the person behind it could still see it in the app, checked at
+    every fetch with the capability table: a student's while the student (and their account)
+    is active; a mentor's while the mentor still mentors at that partner with an active
+    account; an opportunity's while whoever issued it may still keep that opportunity's feed
+    (a partner administrator removed or switched off, a coordinator gone: the feed stops)."""
     if feed.owner_kind == CalendarFeed.OwnerKind.STUDENT:
-        return feed.student.is_active
+        user = feed.student.user
+        return feed.student.is_active and (user is None or user.is_active)
     if feed.owner_kind == CalendarFeed.OwnerKind.MENTOR:
         return can(feed.mentor.user, "placement.supervise", feed.mentor)
-    return True
+    return feed.created_by is not None and can(
+        feed.created_by, "opportunity_feed.manage", feed.opportunity
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -103,6 +103,8 @@ def find_feed(token: str) -> CalendarFeed | None:
         CalendarFeed.objects.active()
         .select_related(
             "student__district",
+            "student__user",
+            "created_by",
             "mentor__partner__district",
             "mentor__user",
             "opportunity__district",

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from trellis.accounts.permissions import can
 from trellis.core.notifications import absolute_url
 from trellis.core.tokens import hash_token
 from trellis.hours.models import ApprovalLink
@@ -41,11 +42,23 @@ def find_link(token: str) -> ApprovalLink:
 
 
 def ensure_usable(link: ApprovalLink, *, now=None) -> None:
-    """Raise LinkGone if the link was used or has expired."""
+    """Raise LinkGone if the link was used or has expired, or its mentor may no longer
+    approve hours at all (account switched off, mentor role at the partner taken away).
+
+    Checked at every use, against the capability table the app itself applies; each log is
+    then checked on its own (services.link_decidable).
+    """
     if link.used_at is not None:
         raise LinkGone("used")
     if link.expires_at <= (now or timezone.now()):
         raise LinkGone("expired")
+    if not mentor_in_standing(link.mentor):
+        raise LinkGone("revoked")
+
+
+def mentor_in_standing(mentor) -> bool:
+    """The mentor's account is active and still mentors for that partner (capability table)."""
+    return can(mentor.user, "placement.supervise", mentor)
 
 
 def approver_label(mentor) -> str:

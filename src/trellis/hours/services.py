@@ -24,6 +24,35 @@ from trellis.hours.totals import recount_placements
 from trellis.placements.models import Placement
 
 EDITABLE_BY_STUDENT = (HourLog.Status.SUBMITTED, HourLog.Status.RETURNED)
+# Hours are decided while the placement runs or after it ends; a withdrawn one takes none.
+DECIDABLE_PLACEMENT = (Placement.Status.ACTIVE, Placement.Status.COMPLETED)
+
+
+def decision_refusal(user, log) -> str | None:
+    """Why `user` may not approve or return `log` now, or None: the one rule the app's pages
+    and the e-mailed links both apply, at the moment of the decision.
+
+    The capability table (the mentor or partner administrator still holds the role, at that
+    partner, with an active account), not one's own hours, and a placement not withdrawn.
+    """
+    if not can(user, "hours.approve", log) or can(user, "hours.log", log):
+        return "You can only approve or return hours of students you supervise."
+    if log.placement.status not in DECIDABLE_PLACEMENT:
+        return (
+            f"The placement of the log of {log.date:%b %-d} is "
+            f"{log.placement.get_status_display().lower()}; its hours can no longer be decided."
+        )
+    return None
+
+
+def link_decidable(link, log) -> bool:
+    """Whether an e-mailed link may still decide this log: awaiting approval, still the link
+    mentor's intern, and the mentor still allowed to decide it in the app."""
+    return (
+        log.status == HourLog.Status.SUBMITTED
+        and log.placement.mentor_id == link.mentor_id
+        and decision_refusal(link.mentor.user, log) is None
+    )
 
 
 def hours_between(start: dt.time, end: dt.time) -> Decimal:
@@ -33,10 +62,24 @@ def hours_between(start: dt.time, end: dt.time) -> Decimal:
     return (Decimal(seconds) / Decimal(3600)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def lock_student_hours(placement) -> None:
+    """Serialise every write of one student's hour logs: the no-overlap rule spans all the
+    student's placements, so two submits at once (a double click, a retry) check and insert
+    one after the other instead of both passing the check. On PostgreSQL this is a row lock
+    on the student; SQLite takes the database write lock at BEGIN (transaction_mode IMMEDIATE).
+    A per-placement exclusion constraint on PostgreSQL (migration 0005) backs it up."""
+    from trellis.students.models import Student
+
+    Student.objects.select_for_update().filter(pk=placement.student_id).values_list("pk").first()
+
+
 def _check_times(
     placement, *, date, start_time, end_time, session=None, exclude_pk=None
 ) -> Decimal:
-    """The rules one log must meet; returns its hours or raises ValidationError by field."""
+    """The rules one log must meet; returns its hours or raises ValidationError by field.
+
+    Callers hold `lock_student_hours(placement)`, so the overlap check stays true until commit.
+    """
     if end_time <= start_time:
         raise ValidationError({"end_time": "The end time must be after the start time."})
     if not placement.start_date <= date <= placement.end_date:
@@ -193,6 +236,7 @@ def log_hours(
         raise PermissionDenied("Only the student on this placement can log its hours.")
     if placement.status != Placement.Status.ACTIVE:
         raise ValidationError("Hours can only be logged on an active placement.")
+    lock_student_hours(placement)
     hours = _check_times(
         placement, date=date, start_time=start_time, end_time=end_time, session=session
     )
@@ -235,6 +279,10 @@ def update_hour_log(
             raise PermissionDenied("Approved hours can only be changed by a coordinator.")
         if placement.status not in (Placement.Status.ACTIVE, Placement.Status.COMPLETED):
             raise ValidationError("This placement no longer accepts changes to its hours.")
+    lock_student_hours(placement)
+    _refresh_locked(log)
+    if not is_coordinator and log.status not in EDITABLE_BY_STUDENT:
+        raise PermissionDenied("Approved hours can only be changed by a coordinator.")
     old = _snapshot(log)
     old_date = log.date
     log.hours = _check_times(
@@ -288,6 +336,26 @@ def delete_hour_log(*, log, actor) -> None:
     refresh_labour_flags(student, day)
 
 
+def _refresh_locked(*logs, missing_ok=False) -> None:
+    """Re-read the logs' decision fields under a row lock, so two decisions (the app and an
+    e-mailed link, two tabs) on one log take turns and the second sees the first's outcome."""
+    fresh = {
+        row["pk"]: row
+        for row in HourLog.objects.select_for_update()
+        .filter(pk__in=[log.pk for log in logs])
+        .values("pk", "status", "approver", "approver_label", "decided_at", "return_comment")
+    }
+    for log in logs:
+        row = fresh.get(log.pk)
+        if row is None:
+            if missing_ok:
+                log.status = None  # withdrawn by the student meanwhile: nothing to decide
+                continue
+            raise ValidationError(f"The log of {log.date:%b %-d} was withdrawn meanwhile.")
+        log.status, log.approver_id, log.approver_label = row["status"], row["approver"], row["approver_label"]
+        log.decided_at, log.return_comment = row["decided_at"], row["return_comment"]
+
+
 def _decide(log, *, status, approver, label, comment=""):
     log.status = status
     log.approver = approver
@@ -306,9 +374,11 @@ def approve_hour_logs(*, logs, actor, ip_address=None) -> list[HourLog]:
     logs = list(logs)
     if not logs:
         raise ValidationError("Choose at least one log to approve.")
+    _refresh_locked(*logs)
     for log in logs:
-        if not can(actor, "hours.approve", log) or can(actor, "hours.log", log):
-            raise PermissionDenied("You can only approve hours of students you supervise.")
+        refusal = decision_refusal(actor, log)
+        if refusal:
+            raise PermissionDenied(refusal)
         if log.status != HourLog.Status.SUBMITTED:
             raise ValidationError(f"The log of {log.date:%b %-d} is not awaiting approval.")
     for log in logs:
@@ -334,8 +404,10 @@ def return_hour_log(*, log, actor, comment, ip_address=None) -> HourLog:
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": "Say what the student should change."})
-    if not can(actor, "hours.approve", log) or can(actor, "hours.log", log):
-        raise PermissionDenied("You can only return hours of students you supervise.")
+    refusal = decision_refusal(actor, log)
+    if refusal:
+        raise PermissionDenied(refusal)
+    _refresh_locked(log)
     if log.status != HourLog.Status.SUBMITTED:
         raise ValidationError("Only logs awaiting approval can be returned.")
     _decide(
@@ -469,7 +541,10 @@ def decide_by_link(*, link, returns: dict, posted_ids=(), ip_address=None) -> di
     bound = {
         log.pk: log
         for log in link.logs.select_related(
-            "placement__student__user", "placement__district", "placement__opportunity"
+            "placement__student__user",
+            "placement__district",
+            "placement__opportunity",
+            "placement__mentor__user",
         )
     }
     outsiders = (set(returns) | set(posted_ids)) - set(bound)
@@ -505,9 +580,12 @@ def _apply_link_decisions(link, bound, returns, ip_address) -> dict:
     link.used_at, link.used_ip = now, ip_address
     label = links.approver_label(link.mentor)
     result = {"approved": [], "returned": [], "skipped": []}
+    if bound:
+        _refresh_locked(*bound.values(), missing_ok=True)
     for pk, log in sorted(bound.items()):
-        # Decided in the app meanwhile, or the student moved to another mentor: leave it alone.
-        if log.status != HourLog.Status.SUBMITTED or log.placement.mentor_id != link.mentor_id:
+        # Decided in the app meanwhile, the student moved to another mentor, the placement
+        # withdrawn, or the mentor no longer allowed to decide it: leave it alone.
+        if not link_decidable(link, log):
             result["skipped"].append(pk)
             continue
         if pk in returns:

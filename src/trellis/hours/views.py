@@ -328,7 +328,9 @@ def approval_link(request, token):
     except links.LinkGone as gone:
         return render(request, "hours/link_gone.html", {"reason": gone.reason}, status=410)
     logs = list(
-        link.logs.select_related("placement__student", "placement__opportunity").order_by(
+        link.logs.select_related(
+            "placement__student", "placement__opportunity", "placement__mentor__user"
+        ).order_by(
             "date", "start_time", "pk"
         )
     )
@@ -368,11 +370,9 @@ def approval_link(request, token):
 
 
 def _open_count(logs, link) -> int:
-    return sum(
-        1
-        for log in logs
-        if log.status == HourLog.Status.SUBMITTED and log.placement.mentor_id == link.mentor_id
-    )
+    for log in logs:
+        log.decidable = services.link_decidable(link, log)
+    return sum(1 for log in logs if log.decidable)
 
 
 def _link_decisions(request):

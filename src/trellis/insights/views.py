@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from trellis.core.exports import csv_response, xlsx_response
+from trellis.core.http import client_ip
 from trellis.core.lists import apply_filters, paginate, render_list
 from trellis.districts.models import SchoolYear, Term
 from trellis.insights import charts, departments, gaps
@@ -35,6 +36,7 @@ from trellis.insights.services import (
 )
 from trellis.opportunities.models import CareerCluster
 from trellis.partners.models import Mentor
+from trellis.students.disclosures import record_bulk_export
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -52,6 +54,7 @@ def _terms(scope):
 
 
 def _export(fmt, filename, header, rows, sheet_title):
+    """The response; the caller records the export once it is built (bad formats 404 first)."""
     if fmt == "csv":
         return csv_response(f"{filename}.csv", header, rows)
     if fmt == "xlsx":
@@ -178,7 +181,10 @@ def gap_export(request, fmt):
     view = GapView(request)
     analysis = view.analysis()
     term = f"-{view.term.name}-{view.term.school_year.name}" if view.term else ""
-    return _export(fmt, f"gap-by-cluster{term}", GAP_HEADER, _gap_rows(analysis), "Gap by cluster")
+    rows = _gap_rows(analysis)
+    response = _export(fmt, f"gap-by-cluster{term}", GAP_HEADER, rows, "Gap by cluster")
+    _record_export(request, view.scope, f"gap by cluster ({fmt})", rows)
+    return response
 
 
 def gap_cluster(request, slug):
@@ -374,7 +380,22 @@ def report_export(request, slug, table, fmt):
         if part
     )
     filename = f"{slug}-{table}" + (f"-{suffix}" if suffix else "")
-    return _export(fmt, filename, found.header, found.get_rows(), definition.title)
+    rows = found.get_rows()
+    response = _export(fmt, filename, found.header, rows, definition.title)
+    _record_export(request, scope, f"{slug}/{table} ({fmt})", rows)
+    return response
+
+
+def _record_export(request, scope, what, rows):
+    """Every export leaves a disclosure entry: who, what, how many rows, which filters."""
+    record_bulk_export(
+        actor=request.user,
+        district=scope.district,
+        what=what,
+        rows=len(rows),
+        filters={k: v for k, v in request.GET.items() if k != "page"},
+        ip_address=client_ip(request),
+    )
 
 
 def report_print(request, slug):

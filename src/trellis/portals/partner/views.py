@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from trellis.accounts.permissions import can, permitted
-from trellis.core.http import refusal_text
+from trellis.core.http import client_ip, refusal_text
 from trellis.core.lists import paginate
 from trellis.core.tenancy import get_for_user
 from trellis.hours.progress import hour_totals, progress_from_totals
@@ -47,6 +47,7 @@ from trellis.portals.partner.forms import (
     RankForm,
     WorksiteForm,
 )
+from trellis.students import disclosures
 from trellis.students.models import StudentInterest
 
 OPEN = Placement.OPEN_STATUSES
@@ -489,6 +490,14 @@ def applicants(request, pk):
         .order_by("interview_rank", "created_at", "pk")
     )
     page = paginate(request, rows)
+    disclosures.record_disclosure(
+        students=[a.student for a in page.object_list],
+        actor=request.user,
+        action=disclosures.APPLICANTS_VIEWED,
+        purpose=f"reviewing applicants to “{opportunity.title}”",
+        data={"opportunity_id": opportunity.pk, "partner_id": opportunity.partner_id},
+        ip_address=client_ip(request),
+    )
     context = {
         "partner": opportunity.partner,
         "opportunity": opportunity,

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from trellis.accounts.permissions import can
 from trellis.core.http import client_ip, refusal_text
 from trellis.core.lists import paginate, render_list
 from trellis.core.tenancy import get_for_user
@@ -37,6 +38,7 @@ from trellis.portals.student.forms import (
     ReflectionForm,
 )
 from trellis.students import services
+from trellis.students.disclosures import disclosures_for
 from trellis.students.models import Student
 from trellis.students.selectors import own_student
 
@@ -451,10 +453,23 @@ def _record_page(request, student):
         if own
         else reverse("portal:student_record_pdf", args=[student.pk])
     )
+    # The disclosure record: the student and guardians read it here; coordinators export it.
+    shown = own or can(request.user, "guardian.follow", student) or can(
+        request.user, "student.export_disclosures", student
+    )
     return render(
         request,
         "portals/student/record.html",
-        {"student": student, "record": record, "own": own, "pdf_url": pdf_url},
+        {
+            "student": student,
+            "record": record,
+            "own": own,
+            "pdf_url": pdf_url,
+            "disclosures": paginate(request, disclosures_for(student)) if shown else None,
+            "disclosures_export_url": reverse("students:disclosures_export", args=[student.pk])
+            if can(request.user, "student.export_disclosures", student)
+            else "",
+        },
     )
 
 
