@@ -7,7 +7,20 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 
-from trellis.core.tenancy import AccessPaths
+from trellis.core.tenancy import AccessPaths, ScopedQuerySet
+
+
+class InDistrictQuerySet(ScopedQuerySet):
+    """Every membership sees its own district's rows (the district, its schools and years)."""
+
+    district_lookup = "district_id"
+
+    def membership_q(self, user, m):
+        return Q(**{self.district_lookup: m.district_id})
+
+
+class DistrictQuerySet(InDistrictQuerySet):
+    district_lookup = "pk"
 
 
 class District(models.Model):
@@ -37,6 +50,7 @@ class District(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = DistrictQuerySet.as_manager()
     access_paths = AccessPaths(district="pk")
 
     class Meta:
@@ -61,6 +75,7 @@ class School(models.Model):
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
 
+    objects = InDistrictQuerySet.as_manager()
     access_paths = AccessPaths(district="district_id", school="pk")
 
     class Meta:
@@ -76,6 +91,8 @@ class SchoolYear(models.Model):
     name = models.CharField(max_length=40, help_text="e.g. 2026–27")
     start_date = models.DateField()
     end_date = models.DateField()
+
+    objects = InDistrictQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date"]
