@@ -7,6 +7,7 @@ from rest_framework import authentication, exceptions, throttling
 
 from trellis.api import tokens
 from trellis.api.models import ApiToken
+from trellis.core.audit import AuditAction
 from trellis.core.models import AuditEvent
 
 
@@ -79,7 +80,7 @@ def record_use(request, response) -> None:
     AuditEvent.record(
         actor=request.user,
         actor_label=f"API token “{token.name}”",
-        action="api.request",
+        action=AuditAction.API_REQUEST,
         target=token,
         district=token.district,
         data={

@@ -12,6 +12,7 @@ from trellis.accounts.permissions import require
 from trellis.api import tokens
 from trellis.api.models import ApiToken, WebhookEvent, WebhookSubscription
 from trellis.api.scopes import DISTRICT_SCOPES, PARTNER_SCOPES
+from trellis.core.audit import AuditAction
 from trellis.core.models import AuditEvent
 from trellis.core.outbound import UnsafeAddress, refuse_private_address
 
@@ -64,7 +65,7 @@ def create_api_token(*, actor, name, scopes, expires_on: dt.date, district=None,
         created_by=actor, expires_at=expires_at,
     )
     AuditEvent.record(
-        actor=actor, action="api_token.created", target=token, district=district,
+        actor=actor, action=AuditAction.API_TOKEN_CREATED, target=token, district=district,
         data={"scopes": scopes, "expires_at": expires_at.isoformat(), "partner": partner.pk if partner else None},
     )
     return token, key
@@ -82,7 +83,7 @@ def revoke_api_token(*, token, actor):
         identity = token.identity
         identity.is_active = False
         identity.save(update_fields=["is_active"])
-        AuditEvent.record(actor=actor, action="api_token.revoked", target=token, district=token.district)
+        AuditEvent.record(actor=actor, action=AuditAction.API_TOKEN_REVOKED, target=token, district=token.district)
     return token
 
 
@@ -112,7 +113,7 @@ def create_webhook_subscription(*, actor, district, name, url, events):
         secret=secrets.token_hex(32), created_by=actor,
     )
     AuditEvent.record(
-        actor=actor, action="webhook.created", target=subscription, district=district,
+        actor=actor, action=AuditAction.WEBHOOK_CREATED, target=subscription, district=district,
         data={"url": subscription.url, "events": subscription.events},
     )
     return subscription
@@ -126,7 +127,7 @@ def set_webhook_active(*, subscription, actor, active: bool):
         subscription.is_active = active
         subscription.save(update_fields=["is_active"])
         AuditEvent.record(
-            actor=actor, action="webhook.resumed" if active else "webhook.paused",
+            actor=actor, action=AuditAction.WEBHOOK_RESUMED if active else AuditAction.WEBHOOK_PAUSED,
             target=subscription, district=subscription.district,
         )
     return subscription
@@ -136,7 +137,7 @@ def set_webhook_active(*, subscription, actor, active: bool):
 def delete_webhook_subscription(*, subscription, actor):
     require(actor, "webhook.manage", subscription, refusal="Only district administrators remove webhooks.")
     AuditEvent.record(
-        actor=actor, action="webhook.deleted", target=subscription, district=subscription.district,
+        actor=actor, action=AuditAction.WEBHOOK_DELETED, target=subscription, district=subscription.district,
         data={"url": subscription.url},
     )
     subscription.delete()

@@ -8,21 +8,19 @@ and `allowed_actions` narrows the table to the actions the token's scopes open
 (accounts.permissions honours it). When the creator loses the role, the token loses it too.
 """
 
-import hashlib
-import secrets
-
 from trellis.accounts.models import Membership, Role
 from trellis.api.scopes import actions_for
+from trellis.core.tokens import hash_token, new_token
 
 KEY_PREFIX = "trl_"
 
 
 def new_key() -> str:
-    return KEY_PREFIX + secrets.token_urlsafe(32)
+    return KEY_PREFIX + new_token()
 
 
 def hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
+    return hash_token(key)
 
 
 def lends_role(m, *, district_id, partner_id) -> bool:

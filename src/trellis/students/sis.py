@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from trellis.accounts.permissions import require
+from trellis.core.audit import AuditAction
 from trellis.core.models import AuditEvent
 from trellis.students.models import Student
 
@@ -51,7 +52,7 @@ def upsert_student(*, district, student_number: str, fields: dict, actor) -> tup
         # Another request made the same SIS id a moment ago: one student per SIS id holds.
         raise ValidationError({"student_number": f"A student with SIS id {student_number} was just added; try again."}) from None
     AuditEvent.record(
-        actor=actor, action="student.rostered", target=student, district=district,
+        actor=actor, action=AuditAction.STUDENT_ROSTERED, target=student, district=district,
         data={"created": created, "fields": sorted(changed), "student_number": student_number},
     )
     return student, created

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('students', '0001_initial'),
+        ('students', '0002_roster_sourced_ids_and_pronouns'),
     ]
 
     operations = [
