@@ -243,6 +243,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "trellis.api.base.local_times",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "PlacementStatusEnum": "trellis.placements.models.Placement.Status",
         "HourLogStatusEnum": "trellis.hours.models.HourLog.Status",

@@ -65,6 +65,29 @@ class ProblemAutoSchema(AutoSchema):
         return bodies
 
 
+TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$"
+
+
+def local_times(result, generator, request, public):
+    """drf-spectacular postprocessing: times are the district's wall-clock times ("09:00:00"),
+    without the offset JSON Schema's `format: time` requires; describe them by pattern."""
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "string" and node.get("format") == "time":
+                node.pop("format")
+                node["pattern"] = TIME_PATTERN
+                node.setdefault("description", "Local time of the district, HH:MM[:SS].")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result)
+    return result
+
+
 def parse_since(value: str) -> dt.datetime:
     try:
         when = parse_datetime(value)
@@ -89,7 +112,8 @@ class ScopedViewSet(viewsets.GenericViewSet):
     read_scope: str = ""
     write_scope: str | None = None
     updated_field: str | None = None
-    lookup_value_regex = r"[0-9]+"
+    lookup_value_regex = r"[0-9]{1,18}"
+    metadata_class = None  # OPTIONS answers 405: the schema is the description
 
     def required_scope(self, request):
         if request.method in permissions.SAFE_METHODS:

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -79,6 +80,9 @@ def exception_handler(exc, context):
     """DRF's handler (it keeps Retry-After and WWW-Authenticate), with problem bodies."""
     if isinstance(exc, DjangoValidationError):
         exc = _django_validation(exc)
+    elif isinstance(exc, OverflowError):
+        # An id or cursor past what the database stores (SQLite: 64 bits) matches no row.
+        exc = exceptions.ValidationError({"non_field_errors": ["A number in the request is too large."]})
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
@@ -99,6 +103,7 @@ def exception_handler(exc, context):
     return response
 
 
+@csrf_exempt
 def not_found(request, *args, **kwargs):
     """/api/… addresses that match no endpoint: a problem body, not the site's HTML page."""
     return JsonResponse(

@@ -15,6 +15,8 @@ from trellis.placements.models import Application, Evaluation, Outcome, Placemen
 from trellis.placements.rounds import MatchRound
 from trellis.students.models import Student
 
+MAX_ID = 2**63 - 1
+
 
 class DistrictSerializer(serializers.ModelSerializer):
     class Meta:
@@ -90,7 +92,7 @@ PRIVATE_STUDENT_FIELDS = [
 class StudentSerializer(serializers.ModelSerializer):
     """The whole record for those the table lets see it; partners get the summary fields only."""
 
-    cte_cluster = serializers.SlugRelatedField(slug_field="slug", read_only=True, required=False)
+    cte_cluster = serializers.SlugRelatedField(slug_field="slug", read_only=True, required=False, allow_null=True)
 
     class Meta:
         model = Student
@@ -198,7 +200,7 @@ class HourLogCreateSerializer(serializers.Serializer):
 
 
 class HourApprovalSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=500)
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=500)
 
 
 class EvaluationSerializer(serializers.ModelSerializer):

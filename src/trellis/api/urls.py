@@ -49,5 +49,5 @@ urlpatterns = _public([
         SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
         name="docs",
     ),
-    re_path(r"^.*$", problems.not_found, name="not_found"),
+    re_path(r"^[\s\S]*$", problems.not_found, name="not_found"),
 ])
