@@ -33,4 +33,6 @@ urlpatterns = [
     path("schedules/", include("trellis.hours.schedule_urls")),
     path("hours/", include("trellis.hours.urls")),
     path("insights/", include("trellis.insights.urls")),
+    path("integrations/", include("trellis.api.page_urls")),
+    path("api/", include("trellis.api.urls")),
 ]

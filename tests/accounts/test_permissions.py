@@ -137,6 +137,11 @@ TABLE = {
     "staff.invite": ("district", "DA", "DA"),
     "staff.remove": ("district", "DA", "DA"),
     "district.administer": ("district", "DA", "DA"),
+    "student.roster": ("student_a", "DA CD", DISTRICT_WIDE_MANAGERS),
+    # Only through an API token (tests/api/test_writes.py): people log hours as themselves.
+    "hours.log_for_student": ("placement_a", "", ""),
+    "api_token.manage": ("partner_p", "DA PAP", "DA PAP"),
+    "webhook.manage": ("district", "DA", "DA"),
 }
 
 

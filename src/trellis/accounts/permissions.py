@@ -51,6 +51,9 @@ class Action:
     grants: tuple[Grant, ...]
     superuser: bool = True
     """Installation superusers may do it without a role (False where the work needs one)."""
+    integration_only: bool = False
+    """Only another system acting through an API token (trellis.api) may do it; people do
+    the same work in the app as themselves."""
 
 
 def _grants(**by_scope) -> tuple[Grant, ...]:
@@ -180,6 +183,17 @@ _TABLE = (
            superuser=False),
     Action("district.administer", "Use the site administration for one's district",
            _grants(DISTRICT={Role.DISTRICT_ADMIN}), superuser=False),
+    Action("student.roster", "Add and update students from the SIS by their SIS id (rostering)",
+           _grants(DISTRICT_WIDE=MANAGERS)),
+    Action("hours.log_for_student",
+           "Log hours for a student from another system (a partner's time clock, the district's)",
+           _grants(PARTNER=PARTNER_ADMIN, SCHOOL=MANAGERS), superuser=False, integration_only=True),
+    # --- Integrations ---------------------------------------------------------------------
+    Action("api_token.manage",
+           "Create and revoke API tokens for the district's or the partner's own systems",
+           _grants(DISTRICT={Role.DISTRICT_ADMIN}, PARTNER=PARTNER_ADMIN), superuser=False),
+    Action("webhook.manage", "Subscribe the district's systems to events (webhooks)",
+           _grants(DISTRICT={Role.DISTRICT_ADMIN}), superuser=False),
 )
 
 ACTIONS: dict[str, Action] = {action.name: action for action in _TABLE}
@@ -228,6 +242,16 @@ def _reaches(obj, path: str, value) -> bool:
 # --- The answers -----------------------------------------------------------------------------
 
 
+def _narrowed_out(user, rule: Action) -> bool:
+    """A principal may narrow what its roles give to a set of actions: an API token's identity
+    carries `allowed_actions` from the token's scopes (trellis.api.tokens). People do not,
+    and may not do what only an integration does."""
+    allowed = getattr(user, "allowed_actions", None)
+    if allowed is None:
+        return rule.integration_only
+    return rule.name not in allowed
+
+
 def _holds(m, grant: Grant) -> bool:
     return m.role in grant.roles and (grant.scope != Scope.DISTRICT_WIDE or m.is_district_wide)
 
@@ -261,7 +285,7 @@ def _covers(user, m, scope: Scope, obj, paths: AccessPaths) -> bool:
 def can(user, name: str, obj=None) -> bool:
     """May this user do `name` to `obj` (or, without one, ever do it somewhere)?"""
     rule = action(name)
-    if not signed_in(user):
+    if not signed_in(user) or _narrowed_out(user, rule):
         return False
     if user.is_superuser and rule.superuser:
         return True
@@ -307,7 +331,7 @@ def _scope_q(user, m, scope: Scope, model, paths: AccessPaths) -> Q | None:
 def permitted_q(user, name: str, model) -> Q:
     """The rows of `model` the user may do `name` to, as a Q (nothing by default)."""
     rule = action(name)
-    if not signed_in(user):
+    if not signed_in(user) or _narrowed_out(user, rule):
         return NOTHING
     if user.is_superuser and rule.superuser:
         return Q()
@@ -344,7 +368,7 @@ def permitted(user, name: str, queryset):
 def granting_memberships(user, name: str) -> list:
     """The user's memberships that give `name` somewhere (for pages that pick a district)."""
     rule = action(name)
-    if not signed_in(user):
+    if not signed_in(user) or _narrowed_out(user, rule):
         return []
     return [m for m in user.get_memberships() if any(_holds(m, g) for g in rule.grants)]
 

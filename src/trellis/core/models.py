@@ -41,6 +41,24 @@ def describe_weekdays(mask: int) -> str:
     return ", ".join(WEEKDAY_SHORT[d] for d in days) or "no days"
 
 
+class Stamped(models.Model):
+    """Rows an integration syncs nightly: `updated_at` moves on every save, a partial one too.
+
+    `bulk_update` and `QuerySet.update` pass by `save()`; a service using them sets
+    `updated_at` itself and names it among the fields.
+    """
+
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is not None:
+            update_fields = {*update_fields, "updated_at"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+
 class AuditEventQuerySet(models.QuerySet):
     def for_district(self, district):
         return self.filter(district=district)

@@ -7,9 +7,7 @@ reach private addresses (a URL typed by a user must not become a probe of the se
 """
 
 import datetime as dt
-import ipaddress
 import re
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -20,6 +18,7 @@ import icalendar
 import recurring_ical_events
 from django.conf import settings
 
+from trellis.core.outbound import UnsafeAddress, refuse_private_address
 from trellis.districts.models import DayType, DayTypeMapping
 
 MAX_ICS_BYTES = 5 * 1024 * 1024
@@ -330,21 +329,14 @@ def plan_days(cal, *, mappings, schools, tz: ZoneInfo) -> CalendarPlan:
 
 
 def _check_host(url: str) -> None:
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise CalendarImportError("Only http:// and https:// calendar addresses can be fetched.")
     if getattr(settings, "TRELLIS_CALENDAR_FETCH_ALLOW_PRIVATE", False):
         return
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except OSError as exc:
-        raise CalendarImportError(f"Could not find the host {parts.hostname}: {exc}") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise CalendarImportError(
-                f"{parts.hostname} is a private or local address; calendars are fetched from the internet only."
-            )
+        refuse_private_address(url, purpose="calendars are fetched from the internet only")
+    except UnsafeAddress as exc:
+        raise CalendarImportError(str(exc)) from None
 
 
 class _CheckedRedirects(urllib.request.HTTPRedirectHandler):

@@ -7,7 +7,20 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 
-from trellis.core.tenancy import AccessPaths
+from trellis.core.tenancy import AccessPaths, ScopedQuerySet
+
+
+class InDistrictQuerySet(ScopedQuerySet):
+    """Every membership sees its own district's rows (the district, its schools and years)."""
+
+    district_lookup = "district_id"
+
+    def membership_q(self, user, m):
+        return Q(**{self.district_lookup: m.district_id})
+
+
+class DistrictQuerySet(InDistrictQuerySet):
+    district_lookup = "pk"
 
 
 class District(models.Model):
@@ -37,6 +50,7 @@ class District(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = DistrictQuerySet.as_manager()
     access_paths = AccessPaths(district="pk")
 
     class Meta:
@@ -65,6 +79,7 @@ class School(models.Model):
     )
     is_active = models.BooleanField(default=True, help_text="Off when the SIS no longer lists the school.")
 
+    objects = InDistrictQuerySet.as_manager()
     access_paths = AccessPaths(district="district_id", school="pk")
 
     class Meta:
@@ -84,6 +99,8 @@ class SchoolYear(models.Model):
     start_date = models.DateField()
     end_date = models.DateField()
     sourced_id = models.CharField(max_length=255, null=True, blank=True, help_text="The SIS's OneRoster sourcedId.")
+
+    objects = InDistrictQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date"]

@@ -231,8 +231,10 @@ def _send_later(subject: str, body: str, to: str) -> None:
 def log_hours(
     *, placement, actor, date, start_time, end_time, description, session=None
 ) -> HourLog:
-    """A student reports hours worked on their own active placement; labour rules are flagged, not enforced."""
-    if not can(actor, "hours.log", placement):
+    """A student reports hours worked on their own active placement (or another system logs
+    them for the student: a partner's time clock, the district's); labour rules are flagged,
+    not enforced."""
+    if not (can(actor, "hours.log", placement) or can(actor, "hours.log_for_student", placement)):
         raise PermissionDenied("Only the student on this placement can log its hours.")
     if placement.status != Placement.Status.ACTIVE:
         raise ValidationError("Hours can only be logged on an active placement.")
@@ -360,7 +362,7 @@ def _decide(log, *, status, approver, label, comment=""):
     log.status = status
     log.approver = approver
     log.approver_label = label
-    log.decided_at = timezone.now()
+    log.decided_at = log.updated_at = timezone.now()
     log.return_comment = comment
 
 
@@ -384,7 +386,7 @@ def approve_hour_logs(*, logs, actor, ip_address=None) -> list[HourLog]:
     for log in logs:
         _decide(log, status=HourLog.Status.APPROVED, approver=actor, label=_name(actor))
     HourLog.objects.bulk_update(
-        logs, ["status", "approver", "approver_label", "decided_at", "return_comment"]
+        logs, ["status", "approver", "approver_label", "decided_at", "return_comment", "updated_at"]
     )
     recount_placements({log.placement_id for log in logs})
     for log in logs:

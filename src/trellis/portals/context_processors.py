@@ -34,6 +34,8 @@ def _nav_items(request, user, *, staff: bool):
             items.append(("District staff", reverse("accounts:staff")))
         if can(user, "roster.import"):
             items.append(("Roster imports", reverse("rostering:home")))
+        if can(user, "api_token.manage"):
+            items.append(("Integrations", reverse("integrations:tokens")))
     else:
         partner_admin = can(user, "partner.manage")
         mentor = can(user, "placement.supervise")
@@ -55,6 +57,8 @@ def _nav_items(request, user, *, staff: bool):
             items.append(("Opportunities", reverse("opportunities:list")))
         if mentor or partner_admin or student:
             items.append(("Calendar links", reverse("feeds:index")))
+        if can(user, "api_token.manage"):
+            items.append(("Integrations", reverse("integrations:tokens")))
     current = request.path
     seen, result = set(), []
     for label, url in items:

@@ -9,6 +9,7 @@ from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from trellis.accounts.models import Role
+from trellis.core.models import Stamped
 from trellis.core.places import UnknownZip, locate_zip
 from trellis.core.tenancy import AccessPaths, ScopedQuerySet
 
@@ -109,7 +110,7 @@ def guardians_students(user):
     return GuardianLink.objects.filter(guardian_user=user, is_active=True).values("student_id")
 
 
-class Student(models.Model):
+class Student(Stamped):
     """A learner. Education record under FERPA: every read goes through for_user()."""
 
     district = models.ForeignKey("districts.District", on_delete=models.CASCADE, related_name="students")
