@@ -32,13 +32,13 @@ from trellis.hours.progress import (
 )
 from trellis.hours.selectors import (
     LOG_RELATED,
-    approvable_logs,
+    approvable_hour_logs_for_user,
     budgets_for_user,
-    flagged_logs_for_user,
+    flagged_hour_logs_for_user,
     get_budget_for_user,
     get_hour_log_for_user,
     get_pay_period_for_user,
-    overseen_logs,
+    overseen_hour_logs_for_user,
     pay_periods_for_user,
 )
 from trellis.hours.services import EDITABLE_BY_STUDENT
@@ -86,7 +86,7 @@ def index(request):
         "is_approver": can(user, "hours.approve"),
     }
     if context["is_coordinator"]:
-        scoped = overseen_logs(user)
+        scoped = overseen_hour_logs_for_user(user)
         context["awaiting_count"] = scoped.filter(status=HourLog.Status.SUBMITTED).count()
         context["flagged_count"] = scoped.exclude(labour_flags=[]).count()
     return render(request, "hours/index.html", context)
@@ -237,7 +237,7 @@ def delete_log(request, pk):
 
 def _approval_context(request, *, notice="", notice_level="success"):
     return {
-        "page_obj": paginate(request, approvable_logs(request.user)),
+        "page_obj": paginate(request, approvable_hour_logs_for_user(request.user)),
         "notice": notice,
         "notice_level": notice_level,
     }
@@ -392,7 +392,7 @@ def flagged(request):
     return render(
         request,
         "hours/flagged.html",
-        {"page_obj": paginate(request, flagged_logs_for_user(request.user))},
+        {"page_obj": paginate(request, flagged_hour_logs_for_user(request.user))},
     )
 
 
@@ -401,7 +401,7 @@ def send_requests(request):
     """E-mail every mentor with logs awaiting approval (in the coordinator's scope) a link."""
     user = request.user
     _require_coordinator(user)
-    scoped = overseen_logs(user)
+    scoped = overseen_hour_logs_for_user(user)
     result = services.send_pending_approval_requests(actor=user, logs=scoped)
     if result["sent"]:
         messages.success(
