@@ -25,6 +25,7 @@ urlpatterns = [
     path("opportunities/", include("trellis.opportunities.urls")),
     *placement_urls.prefixes,
     path("districts/", include("trellis.districts.urls")),
+    path("rostering/", include("trellis.rostering.urls")),
     *hours_urls.prefixes,
     path("insights/", include("trellis.insights.urls")),
 ]

@@ -12,6 +12,7 @@ from trellis.placements.application_services import ApplicationRefused
 from trellis.placements.evaluation_services import EvaluationRefused
 from trellis.placements.round_services import RoundError
 from trellis.placements.services import MissingSignatures, PlacementRefused
+from trellis.rostering.services import ImportRefused
 from trellis.students.services import ProfileRefused
 
 REFUSALS = [
@@ -26,6 +27,7 @@ REFUSALS = [
     PlacementRefused,
     MissingSignatures,
     ProfileRefused,
+    ImportRefused,
 ]
 
 

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from trellis.core.notifications import absolute_url
 from trellis.core.tokens import hash_token
 from trellis.hours.models import ApprovalLink
 
@@ -20,7 +21,7 @@ class LinkGone(Exception):
 
 
 def link_url(token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("hours:link", args=[token])
+    return absolute_url(reverse("hours:link", args=[token]))
 
 
 def expiry_from(now=None):

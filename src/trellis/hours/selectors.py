@@ -42,6 +42,16 @@ def overseen_hour_logs_for_user(user):
     return permitted(user, "hours.oversee", HourLog.objects.for_user(user))
 
 
+def awaiting_mentor_hour_logs_for_user(user):
+    """Submitted logs the coordinator follows up, oldest first (the mentors have not decided)."""
+    return (
+        overseen_hour_logs_for_user(user)
+        .filter(status=HourLog.Status.SUBMITTED)
+        .select_related(*LOG_RELATED)
+        .order_by("date", "start_time", "pk")
+    )
+
+
 def flagged_hour_logs_for_user(user):
     """Logs that break a youth labour rule, for coordinators in their scope only."""
     return (

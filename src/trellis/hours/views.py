@@ -33,6 +33,7 @@ from trellis.hours.progress import (
 from trellis.hours.selectors import (
     LOG_RELATED,
     approvable_hour_logs_for_user,
+    awaiting_mentor_hour_logs_for_user,
     budgets_for_user,
     flagged_hour_logs_for_user,
     get_budget_for_user,
@@ -87,7 +88,7 @@ def index(request):
     }
     if context["is_coordinator"]:
         scoped = overseen_hour_logs_for_user(user)
-        context["awaiting_count"] = scoped.filter(status=HourLog.Status.SUBMITTED).count()
+        context["awaiting_count"] = awaiting_mentor_hour_logs_for_user(user).count()
         context["flagged_count"] = scoped.exclude(labour_flags=[]).count()
     return render(request, "hours/index.html", context)
 
@@ -258,9 +259,16 @@ def _approval_response(request, notice, level):
 
 @require_http_methods(["GET", "POST"])
 def approvals(request):
-    """The mentor's "approve hours" page: tick logs and approve them together, or one by one."""
+    """The mentor's "approve hours" page: tick logs and approve them together, or one by one.
+    A coordinator (who does not approve) sees the logs waiting for mentors, to follow them up."""
     user = request.user
     if not can(user, "hours.approve"):
+        if request.method == "GET" and can(user, "hours.oversee"):
+            return render(
+                request,
+                "hours/awaiting.html",
+                {"page_obj": paginate(request, awaiting_mentor_hour_logs_for_user(user))},
+            )
         raise Http404("No such page.")
     if request.method == "GET":
         return render(request, "hours/approvals.html", _approval_context(request))

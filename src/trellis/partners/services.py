@@ -208,7 +208,7 @@ def invite_mentor(*, partner, actor, first_name, last_name, email, title="", pho
             [user],
             verb=VERB_MENTOR_ADDED,
             text=f"You are now a mentor at {partner.name} in Trellis.",
-            url=reverse("mentor:home"),
+            url=reverse("core:home"),
             district=partner.district,
         )
     return mentor

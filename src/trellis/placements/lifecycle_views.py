@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from trellis.accounts.permissions import can, district_ids, permitted
 from trellis.core.http import client_ip, refusal_text
 from trellis.core.lists import apply_filters, render_list
-from trellis.core.pagination import PER_PAGE, paginate
+from trellis.core.pagination import paginate
 from trellis.core.tenancy import get_for_user
 from trellis.districts.models import School, Term
 from trellis.opportunities.models import Opportunity
@@ -126,8 +126,13 @@ def _page_url(request, key, number):
     return f"?{query.urlencode()}"
 
 
+BOARD_CARDS = 12  # cards per column; "Show more" loads the next ones in place (htmx) or pages
+
+
 def board(request):
-    """Every managed placement by status, filtered by school, partner, cluster and term."""
+    """Every managed placement in a column per status, with counts, filtered by school,
+    partner, cluster and term. Each column pages on its own: `<status>_page`; with htmx and
+    `column=<status>` only that column's next cards come back, to append in place."""
     user = request.user
     _require_manager(user)
     placements = permitted(user, "placement.manage", Placement.objects)
@@ -145,8 +150,11 @@ def board(request):
     rows = placements.select_related(
         "student__school", "opportunity__partner", "opportunity__cluster", "mentor__user"
     ).order_by("start_date", "student__last_name", "pk")
+    only = request.GET.get("column") if request.htmx else None
     sections = []
     for status in Status:
+        if only and status.value != only:
+            continue
         key = f"{status.value}_page"
         # An empty section costs no query.
         status_rows = rows.filter(status=status) if counts.get(status.value) else rows.none()
@@ -155,7 +163,7 @@ def board(request):
             status_rows = status_rows.prefetch_related(
                 Prefetch("agreements", queryset=Agreement.objects.prefetch_related("signatures"))
             )
-        page = _CountedPaginator(status_rows, PER_PAGE, count=counts.get(status.value, 0)).get_page(
+        page = _CountedPaginator(status_rows, BOARD_CARDS, count=counts.get(status.value, 0)).get_page(
             request.GET.get(key)
         )
         if status == Status.CONFIRMED:
@@ -174,6 +182,10 @@ def board(request):
                 if page.has_next()
                 else "",
             }
+        )
+    if only and sections:
+        return render(
+            request, "placements/lifecycle/board.html#column_cards", {"section": sections[0]}
         )
     return render_list(
         request,

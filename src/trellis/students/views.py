@@ -18,6 +18,13 @@ def student_list(request):
     form = StudentFilterForm(request.GET or None, schools=schools_for_user(request.user))
     students = students_for_user(request.user)
     filters = apply_filters(form)
+    # Current students unless the viewer asks for alumni (or everyone): a 2022 graduate is
+    # not one of this year's seniors.
+    enrolment = filters.get("enrolment", "current")
+    if enrolment == "current":
+        students = students.current()
+    elif enrolment == "alumni":
+        students = students.alumni()
     if "school" in filters:
         students = students.filter(school=filters["school"])
     if "grade" in filters:

@@ -106,10 +106,8 @@ def _sessions(user, *, start, end=None):
     ).order_by("date", "start_time", "pk")
 
 
-@require_GET
-def home(request):
-    user = request.user
-    _require_mentor(user)
+def mentor_overview(user) -> dict:
+    """The mentor's part of the one home page (portals.home): interns, sessions, calendar."""
     today = _today()
     # Current interns, and completed ones still waiting for their final evaluation.
     interns = _intern_rows(
@@ -121,7 +119,7 @@ def home(request):
     sessions = list(
         _sessions(user, start=today, end=today + dt.timedelta(days=UPCOMING_DAYS))[:HOME_ROWS]
     )
-    context = {
+    return {
         "interns": interns,
         "today": today,
         "todays_sessions": [s for s in sessions if s.date == today],
@@ -134,7 +132,13 @@ def home(request):
             .annotate(has_feed=Exists(CalendarFeed.objects.active().filter(mentor=OuterRef("pk"))))
         ),
     }
-    return render(request, "portals/mentor/home.html", context)
+
+
+@require_GET
+def home(request):
+    """The mentor's overview is part of the one home page now; old links land there."""
+    _require_mentor(request.user)
+    return redirect("core:home")
 
 
 @require_GET

@@ -27,7 +27,6 @@ from trellis.hours.progress import hour_totals, placement_progress
 from trellis.opportunities import search
 from trellis.placements import application_services
 from trellis.placements.models import Agreement, Application, Placement, SignerRole
-from trellis.placements.rounds import MatchRound
 from trellis.portals.student import record as records
 from trellis.portals.student.forms import (
     ApplicationForm,
@@ -88,18 +87,6 @@ def _to_sign(agreements) -> list[Agreement]:
     return waiting
 
 
-def _agreements_to_sign(student) -> list[Agreement]:
-    agreements = (
-        Agreement.objects.filter(
-            placement__student=student, placement__status=Placement.Status.CONFIRMED
-        )
-        .select_related("placement__opportunity")
-        .prefetch_related("signatures")
-        .order_by("placement__start_date", "kind")
-    )
-    return _to_sign(agreements)
-
-
 def _upcoming_sessions(user, student, today):
     return (
         Session.objects.for_user(user)
@@ -117,32 +104,22 @@ def _upcoming_sessions(user, student, today):
 # Home
 
 
+def student_overview(user, today) -> dict:
+    """The student's part of the one home page (portals.home): sessions coming up. What needs
+    the student (signatures, rounds, hours, applications) is in the home's work queues."""
+    student = own_student(user)
+    if student is None:
+        return {}
+    return {
+        "student": student,
+        "sessions": list(_upcoming_sessions(user, student, today)[:UPCOMING_ON_HOME]),
+    }
+
+
 @student_only
 def home(request, student):
-    """Everything the student does, with what needs them now: signatures, sessions, rounds."""
-    user = request.user
-    today = district_today(student.district)
-    placements = list(_my_placements(user, student).current().order_by("start_date", "pk")[:20])
-    applications = list(
-        Application.objects.for_user(user)
-        .filter(student=student, status__in=search.STANDING_APPLICATION)
-        .select_related("opportunity__partner")
-        .order_by("-created_at")[:20]
-    )
-    rounds = list(
-        MatchRound.objects.for_user(user)
-        .filter(status__in=(MatchRound.Status.RANKING, MatchRound.Status.PUBLISHED))
-        .order_by("-pk")[:10]
-    )
-    context = {
-        "student": student,
-        "placements": placements,
-        "applications": applications,
-        "sessions": list(_upcoming_sessions(user, student, today)[:UPCOMING_ON_HOME]),
-        "to_sign": _agreements_to_sign(student),
-        "rounds": rounds,
-    }
-    return render(request, "portals/student/home.html", context)
+    """The portal's overview is part of the one home page now; old links land there."""
+    return redirect("core:home")
 
 
 # ---------------------------------------------------------------------------------------------
