@@ -1,10 +1,13 @@
-"""Top-level URL map: one include per app, namespaced."""
+"""Top-level URL map: each app mounted once; an app that serves several prefixes lists them
+itself (`prefixes` in its urls module), so every prefix lives in the app that owns it."""
 
 from django.contrib import admin
 from django.urls import include, path
 
 from trellis.core import health, metrics
 from trellis.core import urls as core_urls
+from trellis.hours import urls as hours_urls
+from trellis.placements import urls as placement_urls
 from trellis.portals import urls as portal_urls
 
 urlpatterns = [
@@ -14,24 +17,16 @@ urlpatterns = [
     path("metrics", metrics.metrics_view, name="metrics"),
     # The home page lives in portals but keeps its name "core:home" beside core's own routes.
     path("", include((portal_urls.home_patterns + core_urls.urlpatterns, core_urls.app_name))),
-    path("work/", include("trellis.portals.urls")),
     path("accounts/", include("trellis.accounts.urls")),
     path("admin/", admin.site.urls),
     path("students/", include("trellis.students.urls")),
-    path("me/", include("trellis.portals.student.urls")),
     path("partners/", include("trellis.partners.urls")),
-    path("partner/", include("trellis.portals.partner.urls")),
-    path("mentor/", include("trellis.portals.mentor.urls")),
-    path("rubric/", include("trellis.placements.rubric_urls")),
+    *portal_urls.prefixes,
     path("opportunities/", include("trellis.opportunities.urls")),
-    path("placements/", include("trellis.placements.urls")),
-    path("lifecycle/", include("trellis.placements.lifecycle_urls")),
-    path("rounds/", include("trellis.placements.round_urls")),
+    *placement_urls.prefixes,
     path("districts/", include("trellis.districts.urls")),
     path("rostering/", include("trellis.rostering.urls")),
-    path("feeds/", include("trellis.hours.feed_urls")),
-    path("schedules/", include("trellis.hours.schedule_urls")),
-    path("hours/", include("trellis.hours.urls")),
+    *hours_urls.prefixes,
     path("insights/", include("trellis.insights.urls")),
     path("integrations/", include("trellis.api.page_urls")),
     path("api/", include("trellis.api.urls")),

@@ -12,7 +12,7 @@ from tests.hours.hours_helpers import MONDAY, current, log
 from trellis.core.models import AuditEvent, Notification
 from trellis.hours import services
 from trellis.hours.models import HourLog
-from trellis.hours.selectors import approvable_logs
+from trellis.hours.selectors import approvable_hour_logs_for_user
 
 
 @pytest.fixture
@@ -118,9 +118,9 @@ def test_approvable_logs_are_the_mentors_interns_only(world):
     mine = log(world.placement_a)
     log(world.placement_b)
     log(world.placement_a, day=MONDAY + dt.timedelta(days=1), status=HourLog.Status.APPROVED)
-    assert list(approvable_logs(world.mentor_p)) == [mine]
-    assert list(approvable_logs(world.partner_admin_p)) == [mine]
-    assert list(approvable_logs(world.coordinator_district)) == []
+    assert list(approvable_hour_logs_for_user(world.mentor_p)) == [mine]
+    assert list(approvable_hour_logs_for_user(world.partner_admin_p)) == [mine]
+    assert list(approvable_hour_logs_for_user(world.coordinator_district)) == []
 
 
 # --- the "approve hours" page ----------------------------------------------------------------

@@ -13,7 +13,7 @@ from trellis.core.models import AuditEvent
 from trellis.districts.calendar import district_today
 from trellis.hours import services
 from trellis.hours.models import HourLog
-from trellis.hours.selectors import flagged_logs_for_user
+from trellis.hours.selectors import flagged_hour_logs_for_user
 from trellis.placements.models import Placement
 
 
@@ -200,11 +200,11 @@ def test_coordinators_see_flagged_logs_in_their_scope_only(world):
     make_fifteen(world)
     flagged_entry = submit(world, start=(9, 0), end=(13, 0))
     submit(world, placement=world.placement_b)
-    assert list(flagged_logs_for_user(world.coordinator_district)) == [flagged_entry]
-    assert list(flagged_logs_for_user(world.coordinator_a)) == [flagged_entry]
-    assert list(flagged_logs_for_user(world.coordinator_b)) == []
-    assert list(flagged_logs_for_user(world.mentor_p)) == []
-    assert list(flagged_logs_for_user(world.other_coordinator)) == []
+    assert list(flagged_hour_logs_for_user(world.coordinator_district)) == [flagged_entry]
+    assert list(flagged_hour_logs_for_user(world.coordinator_a)) == [flagged_entry]
+    assert list(flagged_hour_logs_for_user(world.coordinator_b)) == []
+    assert list(flagged_hour_logs_for_user(world.mentor_p)) == []
+    assert list(flagged_hour_logs_for_user(world.other_coordinator)) == []
 
 
 # --- edits and deletes -----------------------------------------------------------------------

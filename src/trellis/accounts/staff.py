@@ -6,7 +6,6 @@ each change is audited, and a person whose last role is removed loses access at 
 account is switched off rather than deleted, so the audit trail keeps its names.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
@@ -14,6 +13,7 @@ from trellis.accounts.invitations import free_username, send_password_set_email
 from trellis.accounts.models import Membership, User
 from trellis.accounts.permissions import district_ids, permitted, require
 from trellis.accounts.roles import SCHOOL_STAFF_ROLES, STAFF_ROLES, Role
+from trellis.core.errors import Refused
 from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.notifications import notify
 
@@ -23,7 +23,7 @@ VERB_STAFF_ADDED = "staff.added"
 REFUSAL = "Only the district's administrators manage its staff."
 
 
-class StaffRefused(ValidationError):
+class StaffRefused(Refused):
     """A staff change the rules forbid; the message says why."""
 
 

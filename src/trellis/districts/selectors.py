@@ -43,7 +43,7 @@ def calendar_access(user, district) -> CalendarAccess | None:
     return CalendarAccess(editable_school_ids=frozenset(schools.values_list("pk", flat=True)))
 
 
-def get_district_for_calendar(user, slug: str) -> tuple[District, CalendarAccess]:
+def get_calendar_district_for_user(user, slug: str) -> tuple[District, CalendarAccess]:
     """The district and the user's calendar rights, or 404 (existence is not disclosed)."""
     district = District.objects.filter(slug=slug).first()
     access = calendar_access(user, district) if district else None

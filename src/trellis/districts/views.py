@@ -16,7 +16,7 @@ from trellis.districts.calendar import DistrictCalendar, district_today
 from trellis.districts.forms import CalendarDayForm, CalendarImportForm, DayTypeMappingForm
 from trellis.districts.ics import CalendarImportError, fetch_ics
 from trellis.districts.models import CalendarDay, CalendarSource, DayTypeMapping
-from trellis.districts.selectors import calendar_districts_for_user, get_district_for_calendar
+from trellis.districts.selectors import calendar_districts_for_user, get_calendar_district_for_user
 from trellis.districts.services import (
     add_day_type_mapping,
     import_calendar,
@@ -58,7 +58,7 @@ def calendar_home(request):
 
 @require_GET
 def calendar_month(request, slug):
-    district, access = get_district_for_calendar(request.user, slug)
+    district, access = get_calendar_district_for_user(request.user, slug)
     schools = list(district.schools.all())
     school = next((s for s in schools if s.slug == request.GET.get("school")), None)
     first = _month_from(request.GET.get("month"), district_today(district))
@@ -122,7 +122,7 @@ def _parse_date(value: str) -> dt.date:
 @require_http_methods(["GET", "POST"])
 def calendar_day(request, slug, date):
     """Set one day's type by hand (kept by later imports); audited."""
-    district, access = get_district_for_calendar(request.user, slug)
+    district, access = get_calendar_district_for_user(request.user, slug)
     if not access.can_edit_any:
         raise Http404("No calendar to edit.")
     day = _parse_date(date)
@@ -172,7 +172,7 @@ def calendar_day(request, slug, date):
 
 
 def _require_import(request, slug):
-    district, access = get_district_for_calendar(request.user, slug)
+    district, access = get_calendar_district_for_user(request.user, slug)
     if not access.can_import:
         raise Http404("No calendar to import.")
     return district, access

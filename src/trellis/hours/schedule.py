@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Count
 
+from trellis.core.errors import Refused
 from trellis.core.models import AuditAction, AuditEvent, weekdays_in
 from trellis.districts.calendar import DistrictCalendar, district_today
 from trellis.districts.models import DayType
@@ -94,7 +95,7 @@ class GenerateResult:
     planned_hours: Decimal
 
 
-class ScheduleRefused(Exception):
+class ScheduleRefused(Refused):
     """The schedule is not saved; `violations` (youth labour rules) or `reason` say why."""
 
     def __init__(self, reason: str = "", *, violations: list[Violation] | None = None):

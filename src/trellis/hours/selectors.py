@@ -20,7 +20,7 @@ LOG_RELATED = (
 )
 
 
-def approvable_logs(user):
+def approvable_hour_logs_for_user(user):
     """Submitted logs waiting for this mentor or partner administrator."""
     return (
         permitted(user, "hours.approve", HourLog.objects.filter(status=HourLog.Status.SUBMITTED))
@@ -37,25 +37,25 @@ def hour_logs_for_user(user):
     return HourLog.objects.for_user(user).select_related(*LOG_RELATED)
 
 
-def overseen_logs(user):
+def overseen_hour_logs_for_user(user):
     """Logs the user sees and follows up as coordinator (a school coordinator: their school's)."""
     return permitted(user, "hours.oversee", HourLog.objects.for_user(user))
 
 
-def awaiting_mentor_logs(user):
+def awaiting_mentor_hour_logs_for_user(user):
     """Submitted logs the coordinator follows up, oldest first (the mentors have not decided)."""
     return (
-        overseen_logs(user)
+        overseen_hour_logs_for_user(user)
         .filter(status=HourLog.Status.SUBMITTED)
         .select_related(*LOG_RELATED)
         .order_by("date", "start_time", "pk")
     )
 
 
-def flagged_logs_for_user(user):
+def flagged_hour_logs_for_user(user):
     """Logs that break a youth labour rule, for coordinators in their scope only."""
     return (
-        overseen_logs(user)
+        overseen_hour_logs_for_user(user)
         .select_related(*LOG_RELATED)
         .exclude(labour_flags=[])
         .order_by("-date", "-start_time", "pk")

@@ -1,4 +1,6 @@
-from django.urls import path
+"""Hours' routes, and the URL prefixes the hours app owns (mounted by trellis/urls.py)."""
+
+from django.urls import include, path
 
 from trellis.hours import views
 
@@ -23,4 +25,12 @@ urlpatterns = [
     path("budgets/new/", views.budget_create, name="budget_create"),
     path("budgets/<int:pk>/", views.budget, name="budget"),
     path("budgets/<int:pk>/edit/", views.budget_edit, name="budget_edit"),
+]
+
+# Every prefix hours serves, so the root URL conf mounts the app once and no prefix hides in
+# another app: /hours/ (logs, approval, pay, budgets), /feeds/ and /schedules/.
+prefixes = [
+    path("hours/", include((urlpatterns, app_name))),
+    path("feeds/", include("trellis.hours.feed_urls")),
+    path("schedules/", include("trellis.hours.schedule_urls")),
 ]

@@ -32,14 +32,14 @@ from trellis.hours.progress import (
 )
 from trellis.hours.selectors import (
     LOG_RELATED,
-    approvable_logs,
-    awaiting_mentor_logs,
+    approvable_hour_logs_for_user,
+    awaiting_mentor_hour_logs_for_user,
     budgets_for_user,
-    flagged_logs_for_user,
+    flagged_hour_logs_for_user,
     get_budget_for_user,
     get_hour_log_for_user,
     get_pay_period_for_user,
-    overseen_logs,
+    overseen_hour_logs_for_user,
     pay_periods_for_user,
 )
 from trellis.hours.services import EDITABLE_BY_STUDENT
@@ -87,8 +87,8 @@ def index(request):
         "is_approver": can(user, "hours.approve"),
     }
     if context["is_coordinator"]:
-        scoped = overseen_logs(user)
-        context["awaiting_count"] = awaiting_mentor_logs(user).count()
+        scoped = overseen_hour_logs_for_user(user)
+        context["awaiting_count"] = awaiting_mentor_hour_logs_for_user(user).count()
         context["flagged_count"] = scoped.exclude(labour_flags=[]).count()
     return render(request, "hours/index.html", context)
 
@@ -238,7 +238,7 @@ def delete_log(request, pk):
 
 def _approval_context(request, *, notice="", notice_level="success"):
     return {
-        "page_obj": paginate(request, approvable_logs(request.user)),
+        "page_obj": paginate(request, approvable_hour_logs_for_user(request.user)),
         "notice": notice,
         "notice_level": notice_level,
     }
@@ -267,7 +267,7 @@ def approvals(request):
             return render(
                 request,
                 "hours/awaiting.html",
-                {"page_obj": paginate(request, awaiting_mentor_logs(user))},
+                {"page_obj": paginate(request, awaiting_mentor_hour_logs_for_user(user))},
             )
         raise Http404("No such page.")
     if request.method == "GET":
@@ -400,7 +400,7 @@ def flagged(request):
     return render(
         request,
         "hours/flagged.html",
-        {"page_obj": paginate(request, flagged_logs_for_user(request.user))},
+        {"page_obj": paginate(request, flagged_hour_logs_for_user(request.user))},
     )
 
 
@@ -409,7 +409,7 @@ def send_requests(request):
     """E-mail every mentor with logs awaiting approval (in the coordinator's scope) a link."""
     user = request.user
     _require_coordinator(user)
-    scoped = overseen_logs(user)
+    scoped = overseen_hour_logs_for_user(user)
     result = services.send_pending_approval_requests(actor=user, logs=scoped)
     if result["sent"]:
         messages.success(

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from trellis.accounts.models import Role, User
 from trellis.accounts.permissions import can, require
+from trellis.core.errors import Refused
 from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.notifications import notify
 from trellis.opportunities.models import Opportunity
@@ -54,7 +55,7 @@ EDITABLE_FIELDS = (
 )
 
 
-class OpportunityRefused(ValidationError):
+class OpportunityRefused(Refused):
     """A catalog step the rules forbid; the message says why."""
 
 

@@ -4,7 +4,6 @@ Each service checks that the actor administers the partner (coordinators only re
 background checks), runs in one transaction, writes an audit event, and e-mails after commit.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils import timezone
 from trellis.accounts.invitations import free_username, send_password_set_email
 from trellis.accounts.models import Membership, Role, User
 from trellis.accounts.permissions import require
+from trellis.core.errors import Refused
 from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.notifications import notify
 from trellis.core.places import UnknownZip, locate_zip
@@ -28,7 +28,7 @@ VERB_APPLICATION_DECLINED = "application.declined"
 VERB_MENTOR_ADDED = "mentor.added"
 
 
-class PartnerRefused(ValidationError):
+class PartnerRefused(Refused):
     """A partner-portal step the rules forbid; the message says why."""
 
 

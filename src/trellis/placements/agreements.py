@@ -18,6 +18,7 @@ from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 
 from trellis.accounts.permissions import can
+from trellis.core.errors import Refused
 from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.notifications import Verb, absolute_url, notify, send_emails
 from trellis.placements.models import Agreement, Placement, Signature, SignerRole
@@ -383,8 +384,8 @@ def signatures_complete(placement) -> bool:
 # --- Signing -----------------------------------------------------------------------------
 
 
-class SigningRefused(ValidationError):
-    pass
+class SigningRefused(Refused):
+    """A signature the rules refuse (wrong name, wrong signer, changed text); says why."""
 
 
 def normalise_name(name: str) -> str:

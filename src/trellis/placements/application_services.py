@@ -6,13 +6,13 @@ rules for who may apply are the browse page's (`opportunities.search.reasons_not
 page and the service can never disagree.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from trellis.accounts.models import Role, User
 from trellis.accounts.permissions import require
+from trellis.core.errors import Refused
 from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.notifications import notify
 from trellis.districts.calendar import district_today
@@ -26,7 +26,7 @@ REFLECTION_STATUSES = (Placement.Status.ACTIVE, Placement.Status.COMPLETED)
 APPLICATION_SUBMITTED = "application.submitted"
 
 
-class ApplicationRefused(ValidationError):
+class ApplicationRefused(Refused):
     """An application, withdrawal or reflection the rules forbid; the message says why."""
 
 

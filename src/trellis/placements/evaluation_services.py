@@ -8,12 +8,12 @@ must be scored, and the student's coordinators are told at once.
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.text import slugify
 
 from trellis.accounts.permissions import require
+from trellis.core.errors import Refused
 from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.notifications import notify
 from trellis.placements.models import Evaluation, Placement, RubricCriterion
@@ -78,7 +78,7 @@ DEFAULT_RUBRIC = [
 ]
 
 
-class EvaluationRefused(ValidationError):
+class EvaluationRefused(Refused):
     """An evaluation the rules forbid; the message says why."""
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from trellis.accounts.permissions import can
+from trellis.core.errors import Refused
 from trellis.core.metrics import timed
 from trellis.core.models import AuditAction, AuditEvent
 from trellis.opportunities.models import Opportunity
@@ -31,7 +32,7 @@ STALE_RUN_AFTER = dt.timedelta(minutes=15)
 COMMAND_LINE = "manage.py run_match"
 
 
-class RoundError(Exception):
+class RoundError(Refused):
     """A refused round action; the message is shown to the person as it is."""
 
 

@@ -7,7 +7,7 @@ people concerned (in the app now, by e-mail after commit).
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from trellis.accounts.models import Role, User
 from trellis.accounts.permissions import can, require
+from trellis.core.errors import Refused
 from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.notifications import Verb, notify
 from trellis.opportunities.models import Opportunity
@@ -29,7 +30,7 @@ from trellis.students.models import StudentInterest
 OPEN = Placement.OPEN_STATUSES
 
 
-class PlacementRefused(ValidationError):
+class PlacementRefused(Refused):
     """A lifecycle step the rules forbid; the message says why, for the coordinator."""
 
 

@@ -1,4 +1,6 @@
-from django.urls import path
+"""Placements' routes, and the URL prefixes the placements app owns (mounted by trellis/urls.py)."""
+
+from django.urls import include, path
 
 from trellis.placements import views
 
@@ -6,4 +8,13 @@ app_name = "placements"
 urlpatterns = [
     path("", views.placement_list, name="list"),
     path("<int:pk>/", views.placement_detail, name="detail"),
+]
+
+# Every prefix placements serves, so the root URL conf mounts the app once: /placements/ (the
+# list and record), /lifecycle/ (proposing to completing), /rounds/ (match rounds), /rubric/.
+prefixes = [
+    path("placements/", include((urlpatterns, app_name))),
+    path("lifecycle/", include("trellis.placements.lifecycle_urls")),
+    path("rounds/", include("trellis.placements.round_urls")),
+    path("rubric/", include("trellis.placements.rubric_urls")),
 ]

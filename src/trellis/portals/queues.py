@@ -23,9 +23,9 @@ from trellis.hours.models import HourLog
 from trellis.hours.progress import hour_totals
 from trellis.hours.selectors import (
     LOG_RELATED,
-    approvable_logs,
-    awaiting_mentor_logs,
-    flagged_logs_for_user,
+    approvable_hour_logs_for_user,
+    awaiting_mentor_hour_logs_for_user,
+    flagged_hour_logs_for_user,
 )
 from trellis.hours.services import district_today
 from trellis.opportunities.models import Opportunity
@@ -134,7 +134,7 @@ def _agreements(qs):
 
 
 def hours_awaiting_rows(user, today):
-    return awaiting_mentor_logs(user)
+    return awaiting_mentor_hour_logs_for_user(user)
 
 
 def concern_rows(user, today):
@@ -250,7 +250,7 @@ def draft_rows(user, today):
 
 
 def approve_rows(user, today):
-    return approvable_logs(user)
+    return approvable_hour_logs_for_user(user)
 
 
 def mentor_sign_rows(user, today):
@@ -562,7 +562,7 @@ QUEUES = (
     Queue("hours-awaiting", "Hours awaiting mentor approval", "hours.oversee", hours_awaiting_rows,
           hours_awaiting_item, "No logs are waiting for a mentor.", page="hours:approvals"),
     Queue("hours-flagged", "Hours that break a labour rule", "hours.oversee",
-          lambda user, today: flagged_logs_for_user(user), flagged_item,
+          lambda user, today: flagged_hour_logs_for_user(user), flagged_item,
           "No logs break a youth labour rule.", page="hours:flagged"),
     Queue("concerns", "Open concerns", "concern.resolve", concern_rows, concern_item,
           "No open concerns.", page="lifecycle:concerns"),

@@ -2,7 +2,7 @@
 the "core" namespace beside core's own routes, so every existing reverse() keeps working.
 The whole of each home-page work queue is under /work/ (namespace "portals")."""
 
-from django.urls import path
+from django.urls import include, path
 
 from trellis.portals.home import home, queue
 
@@ -13,4 +13,13 @@ home_patterns = [
 app_name = "portals"
 urlpatterns = [
     path("<slug:key>/", queue, name="queue"),
+]
+
+# The portal prefixes, owned here and mounted by trellis/urls.py: /work/ (the home page's
+# queues), /me/ (students), /partner/ (partner administrators) and /mentor/.
+prefixes = [
+    path("work/", include((urlpatterns, app_name))),
+    path("me/", include("trellis.portals.student.urls")),
+    path("partner/", include("trellis.portals.partner.urls")),
+    path("mentor/", include("trellis.portals.mentor.urls")),
 ]

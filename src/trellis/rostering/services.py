@@ -1,12 +1,13 @@
 """OneRoster imports: upload, preview, confirm, apply (one transaction, audited); one student upsert."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
 from trellis.accounts.permissions import require
-from trellis.core.models import AuditEvent
+from trellis.core.errors import Refused
+from trellis.core.models import AuditAction, AuditEvent
 from trellis.districts.models import District, School
 from trellis.rostering.apply import apply_plan
 from trellis.rostering.models import RosterImport
@@ -17,7 +18,7 @@ from trellis.students.models import Student
 ACTION = "roster.import"
 
 
-class ImportRefused(ValidationError):
+class ImportRefused(Refused):
     """The file (or one of its rows) cannot be used; nothing was written."""
 
 
@@ -135,7 +136,7 @@ def perform_import(roster_import) -> RosterImport:
                 roster_import.warnings = plan.warnings
                 AuditEvent.record(
                     actor=roster_import.confirmed_by,
-                    action="roster.imported",
+                    action=AuditAction.ROSTER_IMPORTED,
                     target=roster_import,
                     district=roster_import.district,
                     data={
@@ -235,7 +236,7 @@ def upsert_student(
     student.full_clean(exclude=["user", "cte_cluster"])
     student.save()
     AuditEvent.record(
-        actor=actor, action="student.created" if created else "student.updated", target=student, district=district,
+        actor=actor, action=AuditAction.STUDENT_CREATED if created else AuditAction.STUDENT_UPDATED, target=student, district=district,
         data={"via": "upsert", "student_number": student_number},
     )
     return student, created
@@ -260,7 +261,7 @@ def make_department_mentor(*, user, partner, actor, title=""):
     Membership.objects.get_or_create(user=user, role=Role.MENTOR, district_id=partner.district_id, partner=partner)
     mentor = Mentor.objects.create(partner=partner, user=user, title=title or user.sis_role)
     AuditEvent.record(
-        actor=actor, action="mentor.added", target=mentor, district=partner.district,
+        actor=actor, action=AuditAction.MENTOR_ADDED, target=mentor, district=partner.district,
         data={"user": user.pk, "from": "roster"},
     )
     return mentor

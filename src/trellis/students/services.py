@@ -5,10 +5,11 @@ consent decides what host partners may read, so granting or withdrawing it gets 
 Reads of the experience record by anyone are logged here as well (FERPA access record).
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from trellis.accounts.permissions import require
+from trellis.core.errors import Refused
 from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.places import UnknownZip, locate_zip
 from trellis.students.models import StudentInterest, Transportation
@@ -17,7 +18,7 @@ MAX_INTERESTS = 5
 MAX_TRAVEL_MILES = 100
 
 
-class ProfileRefused(ValidationError):
+class ProfileRefused(Refused):
     """A profile change the rules forbid; the message says why."""
 
 

@@ -20,7 +20,7 @@ from trellis.core.lists import paginate
 from trellis.core.tenancy import get_for_user
 from trellis.hours.models import CalendarFeed, Session
 from trellis.hours.progress import hour_totals, progress_from_totals
-from trellis.hours.selectors import approvable_logs
+from trellis.hours.selectors import approvable_hour_logs_for_user
 from trellis.partners.models import Mentor
 from trellis.placements.evaluation_services import (
     SCORE_NAMES,
@@ -125,7 +125,7 @@ def mentor_overview(user) -> dict:
         "todays_sessions": [s for s in sessions if s.date == today],
         "upcoming_sessions": [s for s in sessions if s.date > today],
         "upcoming_days": UPCOMING_DAYS,
-        "hours_waiting": approvable_logs(user).count(),
+        "hours_waiting": approvable_hour_logs_for_user(user).count(),
         "mentor_records": list(
             permitted(user, "placement.supervise", Mentor.objects)
             .select_related("partner")
