@@ -405,4 +405,5 @@ class Concern(models.Model):
 
 
 from trellis.placements.agreements import AgreementText  # noqa: E402,F401
+from trellis.placements.round_results import MatchResult  # noqa: E402,F401
 from trellis.placements.rounds import MatchRound, MatchRun, RoundRanking  # noqa: E402,F401
