@@ -36,6 +36,7 @@ def move_explanations(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("districts", "0004_calendar_sources_and_mappings"),
         ("opportunities", "0002_load_career_clusters"),
         ("placements", "0004_concern_resolution"),
         ("students", "0001_initial"),
@@ -89,4 +90,14 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(move_explanations, migrations.RunPython.noop),
         migrations.RemoveField(model_name="matchrun", name="explanations"),
+        migrations.AlterField(
+            model_name="placement",
+            name="district",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="placements",
+                to="districts.district",
+            ),
+        ),
     ]
