@@ -126,7 +126,19 @@ def personas(request, persona_world, db):
 
 @pytest.fixture
 def fresh_personas(transactional_db):
-    """The persona world for one transactional test, which cannot share the module's."""
+    """The persona world for one transactional test, which cannot share the module's.
+
+    A transactional test ends with a flush, which takes the career clusters a data migration
+    wrote with it; they are reloaded here for the next one.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    from trellis.opportunities.models import CareerCluster
+
+    if not CareerCluster.objects.exists():
+        importlib.import_module("trellis.opportunities.migrations.0002_load_career_clusters").load(apps, None)
     return build_personas()
 
 

@@ -25,7 +25,9 @@ else:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Where e-mailed links point. `runserver_with_worker` (make demo) sets it to the address it
+# serves on when the environment leaves it empty.
+SITE_URL = env("SITE_URL", default="") or "http://127.0.0.1:8000"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -42,16 +44,21 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "trellis.core",
     "trellis.accounts",
     "trellis.districts",
     "trellis.students",
     "trellis.partners",
     "trellis.opportunities",
+    "trellis.rostering",
     "trellis.placements",
     "trellis.hours",
     "trellis.insights",
     "trellis.portals",
+    "trellis.api",
     "trellis.demo",
 ]
 
@@ -211,6 +218,47 @@ SECURE_HSTS_PRELOAD = _HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool(
     "BEHIND_PROXY", default=False
 ) else None
+
+# The integration API (trellis.api): token auth only, JSON only, problem-details errors.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["trellis.api.auth.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "trellis.api.base.ProblemAutoSchema",
+    "EXCEPTION_HANDLER": "trellis.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Trellis integration API",
+    "DESCRIPTION": "Read and write a district's work-based learning records with a scoped API token. "
+    "See docs/api.md for tokens, paging, updated-since syncs, errors and webhooks.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Swagger UI's files come from the drf-spectacular-sidecar package (our static files, no CDN).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "trellis.api.base.local_times",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "PlacementStatusEnum": "trellis.placements.models.Placement.Status",
+        "HourLogStatusEnum": "trellis.hours.models.HourLog.Status",
+        "OpportunityStatusEnum": "trellis.opportunities.models.Opportunity.Status",
+        "ApplicationStatusEnum": "trellis.placements.models.Application.Status",
+        "MatchRoundStatusEnum": "trellis.placements.rounds.MatchRound.Status",
+    },
+}
+# Requests per API token (DRF rate syntax: N/second, N/minute, N/hour, N/day); over it, 429.
+API_TOKEN_RATE = env("API_TOKEN_RATE", default="600/minute")
+# Webhook targets must be public addresses, as calendar fetches; tests and local demos may allow private.
+TRELLIS_WEBHOOK_ALLOW_PRIVATE = env.bool("TRELLIS_WEBHOOK_ALLOW_PRIVATE", default=False)
 
 # Content Security Policy: everything is served from our own origin (no CDN).
 CONTENT_SECURITY_POLICY = {

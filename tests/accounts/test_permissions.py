@@ -85,6 +85,7 @@ RECORDS = {
 # action: (record, allowed on that record, allowed without a record)
 TABLE = {
     "student.view_full_record": ("student_a", "DA CD CA CoA SA GA", f"{STAFF} {STUDENTS} GA"),
+    "student.export_disclosures": ("student_a", COORDINATORS_OF_A, MANAGERS),
     "student_portal.use": ("student_a", "SA", STUDENTS),
     "student.edit_profile": ("student_a", "SA DA CD CA", f"{MANAGERS} {STUDENTS}"),
     "placement.propose": ("student_a", COORDINATORS_OF_A, MANAGERS),
@@ -113,7 +114,7 @@ TABLE = {
     "opportunity.approve": ("opportunity_p", "DA CD CA CB", MANAGERS),
     "opportunity.track": ("opportunity_p", "DA CD CA CB CoA MP PAP", f"{STAFF} {MENTORS} PAP"),
     "opportunity_feed.manage": ("opportunity_p", "DA CD CA CB PAP", f"{MANAGERS} PAP"),
-    "mentor.record_background_check": ("mentor_p", "DA CD CA CB", MANAGERS),
+    "mentor.record_background_check": ("mentor_p", "DA CD", DISTRICT_WIDE_MANAGERS),
     "hours.log": ("log_a", "SA", STUDENTS),
     "hours.approve": ("log_a", "MP PAP", f"{MENTORS} PAP"),
     "hours.correct": ("log_a", COORDINATORS_OF_A, MANAGERS),
@@ -132,9 +133,15 @@ TABLE = {
     "insights.view": ("school_a", "DA CD CA CoA", STAFF),
     "insights.act": ("school_a", COORDINATORS_OF_A, MANAGERS),
     "insights.configure": ("district", "DA CD", DISTRICT_WIDE_MANAGERS),
+    "roster.import": ("district", "DA CD", DISTRICT_WIDE_MANAGERS),
     "staff.invite": ("district", "DA", "DA"),
     "staff.remove": ("district", "DA", "DA"),
     "district.administer": ("district", "DA", "DA"),
+    "student.roster": ("student_a", "DA CD", DISTRICT_WIDE_MANAGERS),
+    # Only through an API token (tests/api/test_writes.py): people log hours as themselves.
+    "hours.log_for_student": ("placement_a", "", ""),
+    "api_token.manage": ("partner_p", "DA PAP", "DA PAP"),
+    "webhook.manage": ("district", "DA", "DA"),
 }
 
 

@@ -295,3 +295,35 @@ def test_manual_edit_is_flagged_and_audited(personas):
     event = AuditEvent.objects.get(action="calendar_day.edited")
     assert event.data["after"]["day_type"] == "early_release" and event.data["school"] == "alder"
     assert event.data["before"] is None
+
+
+@pytest.mark.parametrize("stamp", [b"99991231", b"00010101", b"20260901\r\nRRULE:FREQ=DAILY;UNTIL=99991231"])
+def test_a_date_at_the_edge_of_the_calendar_is_refused_not_a_500(personas, stamp):
+    """Issue 15 point 4: DTSTART;VALUE=DATE:99991231 raised OverflowError in the expansion."""
+    add_standard_mappings(personas.district)
+    source = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:edge@x\r\n"
+        b"DTSTAMP:20260101T000000Z\r\nSUMMARY:No School\r\nDTSTART;VALUE=DATE:" + stamp + b"\r\n"
+        b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    with pytest.raises(CalendarImportError) as refused:
+        import_calendar(district=personas.district, ics_bytes=source, actor=None, source_label="x.ics")
+    assert "outside the years 1900–2199" in str(refused.value)
+    assert not CalendarDay.objects.filter(district=personas.district).exists()
+
+
+def test_an_edge_date_upload_answers_with_the_problem_not_a_500(client, personas):
+    add_standard_mappings(personas.district)
+    source = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:edge@x\r\n"
+        b"DTSTAMP:20260101T000000Z\r\nSUMMARY:No School\r\nDTSTART;VALUE=DATE:99991231\r\n"
+        b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(personas.district_admin)
+    url = reverse("districts:calendar_import", args=[personas.district.slug])
+    response = client.post(url, {"file": SimpleUploadedFile("edge.ics", source, "text/calendar")})
+    assert response.status_code == 200
+    assert "outside the years" in response.content.decode()

@@ -12,8 +12,9 @@ from tests import factories as f
 from tests.districts.helpers import imported
 from trellis.accounts.models import Membership
 from trellis.core.models import AuditEvent
+from trellis.core.tokens import hash_token
 from trellis.hours import feeds as feeds_module
-from trellis.hours.feeds import build_feed, hash_token, issue_feed, revoke_feed
+from trellis.hours.feeds import build_feed, issue_feed, revoke_feed
 from trellis.hours.models import CalendarFeed
 from trellis.hours.schedule import generate_sessions
 from trellis.placements.models import Placement
@@ -118,6 +119,41 @@ def test_feeds_die_with_their_owner_standing(client, world):
     assert client.get(feed_path(mentor_token)).status_code == 404
 
 
+def test_a_mentor_feed_stops_when_the_mentor_account_is_switched_off(client, world):
+    _, token = issue_feed(owner=world.mentor_p_record, actor=world.mentor_p)
+    assert client.get(feed_path(token)).status_code == 200
+    world.mentor_p.is_active = False
+    world.mentor_p.save()
+    assert client.get(feed_path(token)).status_code == 404
+
+
+def test_a_student_feed_stops_when_the_student_account_is_switched_off(client, world):
+    _, token = issue_feed(owner=world.student_a, actor=world.student_a_user)
+    world.student_a_user.is_active = False
+    world.student_a_user.save()
+    assert client.get(feed_path(token)).status_code == 404
+
+
+@pytest.mark.parametrize("how", ["deactivated", "removed"])
+def test_an_opportunity_feed_stops_when_its_partner_admin_loses_standing(client, world, how):
+    """Issue 15 point 3: the feed kept serving minors' names and the worksite afterwards."""
+    _, token = issue_feed(owner=world.opportunity_p, actor=world.partner_admin_p)
+    assert "Ava A." in client.get(feed_path(token)).content.decode()
+    if how == "deactivated":
+        world.partner_admin_p.is_active = False
+        world.partner_admin_p.save()
+    else:
+        Membership.objects.filter(user=world.partner_admin_p).delete()
+    assert client.get(feed_path(token)).status_code == 404
+
+
+def test_an_opportunity_feed_issued_by_a_coordinator_stops_when_their_role_ends(client, world):
+    _, token = issue_feed(owner=world.opportunity_p, actor=world.coordinator_district)
+    assert client.get(feed_path(token)).status_code == 200
+    Membership.objects.filter(user=world.coordinator_district).delete()
+    assert client.get(feed_path(token)).status_code == 404
+
+
 def test_tokens_are_unguessable_and_stored_only_hashed(world):
     feed, token = issue_feed(owner=world.student_a, actor=world.student_a_user)
     assert len(token) >= 43
@@ -139,7 +175,7 @@ def test_issue_regenerate_and_revoke_are_audited(world):
 
 
 def test_feed_query_count_does_not_grow_with_sessions(client, world, django_assert_max_num_queries):
-    _, token = issue_feed(owner=world.opportunity_p, actor=None)
+    _, token = issue_feed(owner=world.opportunity_p, actor=world.partner_admin_p)
     for i in range(10):
         extra = f.StudentFactory(school=world.school_a)
         placement = f.PlacementFactory(student=extra, opportunity=world.opportunity_p)

@@ -214,6 +214,55 @@ def test_logs_decided_in_the_app_meanwhile_are_left_alone(client, world, sent):
     assert second.status == HourLog.Status.APPROVED
 
 
+# --- the link re-checks the app's rule at use time (issue 15 point 2) ------------------------
+
+
+def test_a_link_stops_working_when_its_mentor_is_switched_off(client, world, sent):
+    link, token, logs = sent
+    world.mentor_p.is_active = False
+    world.mentor_p.save()
+    assert client.get(url(token)).status_code == 410
+    response = client.post(url(token))
+    assert response.status_code == 410 and "no longer works" in response.content.decode()
+    assert set(HourLog.objects.values_list("status", flat=True)) == {HourLog.Status.SUBMITTED}
+
+
+def test_a_link_stops_working_when_its_mentor_is_removed_from_the_partner(client, world, sent):
+    from trellis.accounts.models import Membership
+
+    link, token, logs = sent
+    Membership.objects.filter(user=world.mentor_p, partner=world.partner_p).delete()
+    assert client.post(url(token)).status_code == 410
+    assert set(HourLog.objects.values_list("status", flat=True)) == {HourLog.Status.SUBMITTED}
+    link.refresh_from_db()
+    assert link.used_at is None
+
+
+def test_a_link_leaves_the_logs_of_a_withdrawn_placement_alone(client, world, sent):
+    from trellis.placements.models import Placement
+
+    link, token, logs = sent
+    Placement.objects.filter(pk=world.placement_a.pk).update(
+        status=Placement.Status.WITHDRAWN, withdrawal_initiator="school", withdrawal_reason="schedule"
+    )
+    page = client.get(url(token)).content.decode()
+    assert "No longer yours to decide" in page and 'name="return"' not in page
+    result = services.decide_by_link(link=ApprovalLink.objects.get(pk=link.pk), returns={})
+    assert result["approved"] == [] and sorted(result["skipped"]) == sorted(x.pk for x in logs)
+    assert set(HourLog.objects.values_list("status", flat=True)) == {HourLog.Status.SUBMITTED}
+
+
+def test_in_app_approval_refuses_the_logs_of_a_withdrawn_placement(world, sent):
+    from trellis.placements.models import Placement
+
+    link, token, logs = sent
+    Placement.objects.filter(pk=world.placement_a.pk).update(
+        status=Placement.Status.WITHDRAWN, withdrawal_initiator="school", withdrawal_reason="schedule"
+    )
+    with pytest.raises(PermissionDenied, match="withdrawn"):
+        services.approve_hour_logs(logs=HourLog.objects.filter(pk=logs[0].pk), actor=world.mentor_p)
+
+
 def test_the_link_cannot_be_claimed_twice(world, sent):
     link, token, logs = sent
     stale = ApprovalLink.objects.get(pk=link.pk)

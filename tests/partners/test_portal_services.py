@@ -165,12 +165,26 @@ def test_background_check_is_recorded_by_coordinators_only(personas):
             mentor=mentor, actor=personas.other_coordinator, checked_on=dt.date(2026, 9, 1)
         )
     services.record_background_check(
-        mentor=mentor, actor=personas.coordinator_a, checked_on=dt.date(2026, 9, 1)
+        mentor=mentor, actor=personas.coordinator_district, checked_on=dt.date(2026, 9, 1)
     )
     mentor.refresh_from_db()
     assert mentor.background_check_date == dt.date(2026, 9, 1)
     event = AuditEvent.objects.get(action="mentor.background_check_recorded")
     assert event.data == {"from": "2026-07-01", "to": "2026-09-01"}
+
+
+def test_a_school_coordinator_cannot_record_or_clear_a_background_check(personas):
+    """Issue 15 point 6: the page says only district coordinators may; the table now agrees."""
+    mentor = personas.mentor_p_record
+    for actor in (personas.coordinator_a, personas.coordinator_b, personas.counselor_a):
+        for checked_on in (None, dt.date(2026, 9, 1)):
+            with pytest.raises(PermissionDenied):
+                services.record_background_check(mentor=mentor, actor=actor, checked_on=checked_on)
+    mentor.refresh_from_db()
+    assert mentor.background_check_date == dt.date(2026, 7, 1)
+    services.record_background_check(mentor=mentor, actor=personas.district_admin, checked_on=None)
+    mentor.refresh_from_db()
+    assert mentor.background_check_date is None
 
 
 def test_background_check_cannot_be_in_the_future(personas):

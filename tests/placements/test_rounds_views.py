@@ -441,3 +441,18 @@ def test_list_pages_do_not_grow_queries_with_rows(
     grow(world, 12)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(target).status_code == 200
+
+
+def test_publish_buttons_are_not_offered_while_ranking_is_open(
+    client, world, django_capture_on_commit_callbacks
+):
+    login(client, world.coordinator_district)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("run", world.round.pk), {"mode": "stable"})  # a trial run, ranking open
+    run = world.round.runs.get(mode="stable")
+    assert world.round.ranking_is_open()
+    compare = client.get(url("compare", world.round.pk)).content.decode()
+    assert "Close ranking first" in compare
+    assert url("publish", world.round.pk, run.pk) not in compare
+    publish = client.get(url("publish", world.round.pk, run.pk)).content.decode()
+    assert "disabled" in publish and "Ranking is still open" in publish

@@ -51,6 +51,9 @@ class Action:
     grants: tuple[Grant, ...]
     superuser: bool = True
     """Installation superusers may do it without a role (False where the work needs one)."""
+    integration_only: bool = False
+    """Only another system acting through an API token (trellis.api) may do it; people do
+    the same work in the app as themselves."""
 
 
 def _grants(**by_scope) -> tuple[Grant, ...]:
@@ -72,6 +75,9 @@ _TABLE = (
     # --- Students -----------------------------------------------------------------------
     Action("student.view_full_record", "See a student's whole record (partners see a summary)",
            _grants(SCHOOL=STAFF, SELF=STUDENT, GUARDIAN=GUARDIAN)),
+    Action("student.export_disclosures",
+           "Export a student's FERPA disclosure record (who saw the record, when, why)",
+           _grants(SCHOOL=MANAGERS)),
     Action("student_portal.use",
            "Use the student portal: one's own learning, applications, placements and record",
            _grants(SELF=STUDENT), superuser=False),
@@ -130,8 +136,10 @@ _TABLE = (
            _grants(DISTRICT=STAFF, PARTNER=PARTNER_ROLES)),
     Action("opportunity_feed.manage", "Keep an opportunity's calendar feed",
            _grants(DISTRICT=MANAGERS, PARTNER=PARTNER_ADMIN)),
-    Action("mentor.record_background_check", "Record a mentor's background check",
-           _grants(DISTRICT=MANAGERS)),
+    Action("mentor.record_background_check",
+           "Record or clear a mentor's background check (district-wide roles only: the "
+           "district vouches for the check, not one school)",
+           _grants(DISTRICT_WIDE=MANAGERS)),
     # --- Hours, schedules, pay ------------------------------------------------------------
     Action("hours.log", "Log, fix and withdraw one's own unapproved hours", _grants(SELF=STUDENT),
            superuser=False),
@@ -166,11 +174,25 @@ _TABLE = (
            _grants(SCHOOL=MANAGERS), superuser=False),
     Action("insights.configure", "Configure insights for the whole district",
            _grants(DISTRICT_WIDE=MANAGERS), superuser=False),
+    Action("roster.import",
+           "Import the district's people and schools from its SIS (OneRoster) and read the import history",
+           _grants(DISTRICT_WIDE=MANAGERS)),
     Action("staff.invite", "Invite district staff and give them a role",
            _grants(DISTRICT={Role.DISTRICT_ADMIN}), superuser=False),
     Action("staff.remove", "Take a staff role away", _grants(DISTRICT={Role.DISTRICT_ADMIN}),
            superuser=False),
     Action("district.administer", "Use the site administration for one's district",
+           _grants(DISTRICT={Role.DISTRICT_ADMIN}), superuser=False),
+    Action("student.roster", "Add and update students from the SIS by their SIS id (rostering)",
+           _grants(DISTRICT_WIDE=MANAGERS)),
+    Action("hours.log_for_student",
+           "Log hours for a student from another system (a partner's time clock, the district's)",
+           _grants(PARTNER=PARTNER_ADMIN, SCHOOL=MANAGERS), superuser=False, integration_only=True),
+    # --- Integrations ---------------------------------------------------------------------
+    Action("api_token.manage",
+           "Create and revoke API tokens for the district's or the partner's own systems",
+           _grants(DISTRICT={Role.DISTRICT_ADMIN}, PARTNER=PARTNER_ADMIN), superuser=False),
+    Action("webhook.manage", "Subscribe the district's systems to events (webhooks)",
            _grants(DISTRICT={Role.DISTRICT_ADMIN}), superuser=False),
 )
 
@@ -220,6 +242,16 @@ def _reaches(obj, path: str, value) -> bool:
 # --- The answers -----------------------------------------------------------------------------
 
 
+def _narrowed_out(user, rule: Action) -> bool:
+    """A principal may narrow what its roles give to a set of actions: an API token's identity
+    carries `allowed_actions` from the token's scopes (trellis.api.tokens). People do not,
+    and may not do what only an integration does."""
+    allowed = getattr(user, "allowed_actions", None)
+    if allowed is None:
+        return rule.integration_only
+    return rule.name not in allowed
+
+
 def _holds(m, grant: Grant) -> bool:
     return m.role in grant.roles and (grant.scope != Scope.DISTRICT_WIDE or m.is_district_wide)
 
@@ -253,7 +285,7 @@ def _covers(user, m, scope: Scope, obj, paths: AccessPaths) -> bool:
 def can(user, name: str, obj=None) -> bool:
     """May this user do `name` to `obj` (or, without one, ever do it somewhere)?"""
     rule = action(name)
-    if not signed_in(user):
+    if not signed_in(user) or _narrowed_out(user, rule):
         return False
     if user.is_superuser and rule.superuser:
         return True
@@ -299,7 +331,7 @@ def _scope_q(user, m, scope: Scope, model, paths: AccessPaths) -> Q | None:
 def permitted_q(user, name: str, model) -> Q:
     """The rows of `model` the user may do `name` to, as a Q (nothing by default)."""
     rule = action(name)
-    if not signed_in(user):
+    if not signed_in(user) or _narrowed_out(user, rule):
         return NOTHING
     if user.is_superuser and rule.superuser:
         return Q()
@@ -336,7 +368,7 @@ def permitted(user, name: str, queryset):
 def granting_memberships(user, name: str) -> list:
     """The user's memberships that give `name` somewhere (for pages that pick a district)."""
     rule = action(name)
-    if not signed_in(user):
+    if not signed_in(user) or _narrowed_out(user, rule):
         return []
     return [m for m in user.get_memberships() if any(_holds(m, g) for g in rule.grants)]
 

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from trellis.core.audit import AuditAction
+
 
 class Weekday(models.IntegerChoices):
     """Bit values for weekday sets (availability, schedules); Monday is bit 0 like date.weekday()."""
@@ -39,6 +41,24 @@ def describe_weekdays(mask: int) -> str:
     return ", ".join(WEEKDAY_SHORT[d] for d in days) or "no days"
 
 
+class Stamped(models.Model):
+    """Rows an integration syncs nightly: `updated_at` moves on every save, a partial one too.
+
+    `bulk_update` and `QuerySet.update` pass by `save()`; a service using them sets
+    `updated_at` itself and names it among the fields.
+    """
+
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is not None:
+            update_fields = {*update_fields, "updated_at"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+
 class AuditEventQuerySet(models.QuerySet):
     def for_district(self, district):
         return self.filter(district=district)
@@ -73,7 +93,16 @@ class AuditEvent(models.Model):
 
     @classmethod
     def record(cls, *, actor, action, target=None, district=None, data=None, ip_address=None, actor_label=""):
-        """Append one event; callers run inside their service's transaction."""
+        """Append one event; callers run inside their service's transaction.
+
+        `action` must be an `AuditAction` member: a free-form string is refused, so the
+        trail's vocabulary stays the one enumeration in core/audit.py.
+        """
+        if not isinstance(action, AuditAction):
+            raise TypeError(
+                f"AuditEvent.record needs an AuditAction member, not {action!r}; "
+                "add the action to trellis.core.audit.AuditAction."
+            )
         if district is None and target is not None:
             district = getattr(target, "district", None)
         user = actor if getattr(actor, "is_authenticated", False) else None
@@ -88,6 +117,12 @@ class AuditEvent(models.Model):
             data=data or {},
             ip_address=ip_address,
         )
+
+
+    @classmethod
+    def record_many(cls, events):
+        """Append several prepared events at once (a disclosure to many students)."""
+        return cls.objects.bulk_create(events)
 
 
 class NotificationQuerySet(models.QuerySet):

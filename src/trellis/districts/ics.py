@@ -7,9 +7,7 @@ reach private addresses (a URL typed by a user must not become a probe of the se
 """
 
 import datetime as dt
-import ipaddress
 import re
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -20,6 +18,7 @@ import icalendar
 import recurring_ical_events
 from django.conf import settings
 
+from trellis.core.outbound import UnsafeAddress, refuse_private_address
 from trellis.districts.models import DayType, DayTypeMapping
 
 MAX_ICS_BYTES = 5 * 1024 * 1024
@@ -152,10 +151,19 @@ def parse_calendar(ics_bytes: bytes) -> icalendar.Calendar:
             continue
         try:
             end = event.end
-        except ValueError:
+        except (ValueError, OverflowError):  # no end, or the day after DTSTART overflows
             end = None
         if end is not None and type(start) is type(end) and end < start:
             problems.append(f"{where}: DTEND {end} is before DTSTART {start}.")
+        # A school calendar lives in this century or the next; 9999-12-31 (a "forever" some
+        # exporters write) would overflow the expansion's date arithmetic.
+        until = [r.get("UNTIL", [None])[0] for r in _rules(event) if isinstance(r, icalendar.vRecur)]
+        for prop, value in (("DTSTART", start), ("DTEND", end), *(("RRULE UNTIL", u) for u in until)):
+            if value is not None and not YEARS.start <= _as_date(value).year < YEARS.stop:
+                problems.append(
+                    f"{where}: {prop} {_as_date(value).isoformat()} is outside the years "
+                    f"{YEARS.start}–{YEARS.stop - 1} a school calendar can cover."
+                )
     if problems:
         if len(problems) > MAX_REPORTED_PROBLEMS:
             extra = len(problems) - MAX_REPORTED_PROBLEMS
@@ -166,6 +174,14 @@ def parse_calendar(ics_bytes: bytes) -> icalendar.Calendar:
 
 # ---------------------------------------------------------------------------------------------
 # Expansion and mapping
+
+
+YEARS = range(1900, 2200)
+
+
+def _rules(event) -> list:
+    rrule = event.get("RRULE")
+    return rrule if isinstance(rrule, list) else [rrule] if rrule is not None else []
 
 
 def _as_date(value) -> dt.date:
@@ -313,21 +329,14 @@ def plan_days(cal, *, mappings, schools, tz: ZoneInfo) -> CalendarPlan:
 
 
 def _check_host(url: str) -> None:
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise CalendarImportError("Only http:// and https:// calendar addresses can be fetched.")
     if getattr(settings, "TRELLIS_CALENDAR_FETCH_ALLOW_PRIVATE", False):
         return
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except OSError as exc:
-        raise CalendarImportError(f"Could not find the host {parts.hostname}: {exc}") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise CalendarImportError(
-                f"{parts.hostname} is a private or local address; calendars are fetched from the internet only."
-            )
+        refuse_private_address(url, purpose="calendars are fetched from the internet only")
+    except UnsafeAddress as exc:
+        raise CalendarImportError(str(exc)) from None
 
 
 class _CheckedRedirects(urllib.request.HTTPRedirectHandler):

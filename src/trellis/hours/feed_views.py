@@ -5,7 +5,7 @@ partner's administrator an opportunity's. Anyone else gets a 404, like an unknow
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -83,19 +83,25 @@ def feed_calendar(request, token):
 
 
 def _owner_still_valid(feed: CalendarFeed) -> bool:
-    """A feed dies with its owner's standing: an inactive student, a mentor removed from the partner."""
+    """A feed lives only while the person behind it could still see it in the app, checked at
+    every fetch with the capability table: a student's while the student (and their account)
+    is active; a mentor's while the mentor still mentors at that partner with an active
+    account; an opportunity's while whoever issued it may still keep that opportunity's feed
+    (a partner administrator removed or switched off, a coordinator gone: the feed stops)."""
     if feed.owner_kind == CalendarFeed.OwnerKind.STUDENT:
-        return feed.student.is_active
+        user = feed.student.user
+        return feed.student.is_active and (user is None or user.is_active)
     if feed.owner_kind == CalendarFeed.OwnerKind.MENTOR:
         return can(feed.mentor.user, "placement.supervise", feed.mentor)
-    return True
+    return feed.created_by is not None and can(
+        feed.created_by, "opportunity_feed.manage", feed.opportunity
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Owner pages
 
 
-@login_required
 @require_GET
 def feed_index(request):
     """Every feed the signed-in user may manage."""
@@ -109,7 +115,6 @@ def feed_index(request):
     return render(request, "hours/feed_index.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def student_feed(request):
     student = own_student(request.user)
@@ -120,7 +125,6 @@ def student_feed(request):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def mentor_feed(request, pk):
     mentor = get_mentor_for_feed(request.user, pk)
@@ -128,7 +132,6 @@ def mentor_feed(request, pk):
     return _manage(request, mentor, title=f"My students' sessions at {mentor.partner}", here=here)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def opportunity_feed(request, pk):
     opportunity = get_opportunity_for_feed(request.user, pk)

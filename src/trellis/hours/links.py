@@ -1,21 +1,16 @@
-"""Tokens for the e-mailed approval links: random, stored only as a hash, single use, expiring.
-
-The token is 256 random bits (URL-safe); the database keeps its SHA-256, so a copy of the
-database cannot approve anything. A link is found by hashing the token from the URL.
-"""
+"""The e-mailed approval links: a secret token (core.tokens), single use, expiring."""
 
 import datetime as dt
-import hashlib
-import secrets
 
 from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from trellis.accounts.permissions import can
+from trellis.core.notifications import absolute_url
+from trellis.core.tokens import hash_token
 from trellis.hours.models import ApprovalLink
-
-TOKEN_BYTES = 32
 
 
 class LinkGone(Exception):
@@ -26,16 +21,8 @@ class LinkGone(Exception):
         self.reason = reason  # "used" or "expired"
 
 
-def new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def link_url(token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("hours:link", args=[token])
+    return absolute_url(reverse("hours:link", args=[token]))
 
 
 def expiry_from(now=None):
@@ -55,11 +42,23 @@ def find_link(token: str) -> ApprovalLink:
 
 
 def ensure_usable(link: ApprovalLink, *, now=None) -> None:
-    """Raise LinkGone if the link was used or has expired."""
+    """Raise LinkGone if the link was used or has expired, or its mentor may no longer
+    approve hours at all (account switched off, mentor role at the partner taken away).
+
+    Checked at every use, against the capability table the app itself applies; each log is
+    then checked on its own (services.link_decidable).
+    """
     if link.used_at is not None:
         raise LinkGone("used")
     if link.expires_at <= (now or timezone.now()):
         raise LinkGone("expired")
+    if not mentor_in_standing(link.mentor):
+        raise LinkGone("revoked")
+
+
+def mentor_in_standing(mentor) -> bool:
+    """The mentor's account is active and still mentors for that partner (capability table)."""
+    return can(mentor.user, "placement.supervise", mentor)
 
 
 def approver_label(mentor) -> str:

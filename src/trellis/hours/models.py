@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from trellis.core.models import Stamped
 from trellis.core.tenancy import AccessPaths
 from trellis.placements.models import Placement, ThroughPlacementQuerySet
 
@@ -44,7 +45,7 @@ class HourLogQuerySet(ThroughPlacementQuerySet):
         return self.filter(status=HourLog.Status.APPROVED)
 
 
-class HourLog(models.Model):
+class HourLog(Stamped):
     """Hours a student reports; approved or returned by the mentor; drives pay and credit."""
 
     class Status(models.TextChoices):

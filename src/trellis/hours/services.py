@@ -5,7 +5,6 @@ e-mailed link, coordinator corrections. Every change is audited; e-mail goes out
 import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -14,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from trellis.accounts.permissions import can
-from trellis.core.models import AuditEvent
+from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.notifications import Verb, notify
-from trellis.districts.calendar import DistrictCalendar, monday_of
+from trellis.core.tokens import hash_token, new_token
+from trellis.districts.calendar import DistrictCalendar, district_today, monday_of
 from trellis.hours import links
 from trellis.hours.labour import Shift, check_schedule
 from trellis.hours.models import ApprovalLink, HourLog
@@ -24,15 +24,35 @@ from trellis.hours.totals import recount_placements
 from trellis.placements.models import Placement
 
 EDITABLE_BY_STUDENT = (HourLog.Status.SUBMITTED, HourLog.Status.RETURNED)
+# Hours are decided while the placement runs or after it ends; a withdrawn one takes none.
+DECIDABLE_PLACEMENT = (Placement.Status.ACTIVE, Placement.Status.COMPLETED)
 
 
-def district_today(district) -> dt.date:
-    """Today where the district is: "not in the future" means the district's calendar day."""
-    try:
-        zone = ZoneInfo(district.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = timezone.get_current_timezone()
-    return timezone.localdate(timezone=zone)
+def decision_refusal(user, log) -> str | None:
+    """Why `user` may not approve or return `log` now, or None: the one rule the app's pages
+    and the e-mailed links both apply, at the moment of the decision.
+
+    The capability table (the mentor or partner administrator still holds the role, at that
+    partner, with an active account), not one's own hours, and a placement not withdrawn.
+    """
+    if not can(user, "hours.approve", log) or can(user, "hours.log", log):
+        return "You can only approve or return hours of students you supervise."
+    if log.placement.status not in DECIDABLE_PLACEMENT:
+        return (
+            f"The placement of the log of {log.date:%b %-d} is "
+            f"{log.placement.get_status_display().lower()}; its hours can no longer be decided."
+        )
+    return None
+
+
+def link_decidable(link, log) -> bool:
+    """Whether an e-mailed link may still decide this log: awaiting approval, still the link
+    mentor's intern, and the mentor still allowed to decide it in the app."""
+    return (
+        log.status == HourLog.Status.SUBMITTED
+        and log.placement.mentor_id == link.mentor_id
+        and decision_refusal(link.mentor.user, log) is None
+    )
 
 
 def hours_between(start: dt.time, end: dt.time) -> Decimal:
@@ -42,10 +62,24 @@ def hours_between(start: dt.time, end: dt.time) -> Decimal:
     return (Decimal(seconds) / Decimal(3600)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def lock_student_hours(placement) -> None:
+    """Serialise every write of one student's hour logs: the no-overlap rule spans all the
+    student's placements, so two submits at once (a double click, a retry) check and insert
+    one after the other instead of both passing the check. On PostgreSQL this is a row lock
+    on the student; SQLite takes the database write lock at BEGIN (transaction_mode IMMEDIATE).
+    A per-placement exclusion constraint on PostgreSQL (migration 0005) backs it up."""
+    from trellis.students.models import Student
+
+    Student.objects.select_for_update().filter(pk=placement.student_id).values_list("pk").first()
+
+
 def _check_times(
     placement, *, date, start_time, end_time, session=None, exclude_pk=None
 ) -> Decimal:
-    """The rules one log must meet; returns its hours or raises ValidationError by field."""
+    """The rules one log must meet; returns its hours or raises ValidationError by field.
+
+    Callers hold `lock_student_hours(placement)`, so the overlap check stays true until commit.
+    """
     if end_time <= start_time:
         raise ValidationError({"end_time": "The end time must be after the start time."})
     if not placement.start_date <= date <= placement.end_date:
@@ -197,11 +231,14 @@ def _send_later(subject: str, body: str, to: str) -> None:
 def log_hours(
     *, placement, actor, date, start_time, end_time, description, session=None
 ) -> HourLog:
-    """A student reports hours worked on their own active placement; labour rules are flagged, not enforced."""
-    if not can(actor, "hours.log", placement):
+    """A student reports hours worked on their own active placement (or another system logs
+    them for the student: a partner's time clock, the district's); labour rules are flagged,
+    not enforced."""
+    if not (can(actor, "hours.log", placement) or can(actor, "hours.log_for_student", placement)):
         raise PermissionDenied("Only the student on this placement can log its hours.")
     if placement.status != Placement.Status.ACTIVE:
         raise ValidationError("Hours can only be logged on an active placement.")
+    lock_student_hours(placement)
     hours = _check_times(
         placement, date=date, start_time=start_time, end_time=end_time, session=session
     )
@@ -216,7 +253,7 @@ def log_hours(
     )
     flags = refresh_labour_flags(placement.student, date, focus=log)
     _audit(
-        "hour_log.submitted",
+        AuditAction.HOUR_LOG_SUBMITTED,
         log,
         actor=actor,
         data={
@@ -244,6 +281,10 @@ def update_hour_log(
             raise PermissionDenied("Approved hours can only be changed by a coordinator.")
         if placement.status not in (Placement.Status.ACTIVE, Placement.Status.COMPLETED):
             raise ValidationError("This placement no longer accepts changes to its hours.")
+    lock_student_hours(placement)
+    _refresh_locked(log)
+    if not is_coordinator and log.status not in EDITABLE_BY_STUDENT:
+        raise PermissionDenied("Approved hours can only be changed by a coordinator.")
     old = _snapshot(log)
     old_date = log.date
     log.hours = _check_times(
@@ -257,16 +298,16 @@ def update_hour_log(
     log.date, log.start_time, log.end_time = date, start_time, end_time
     log.description = description.strip()
     if is_coordinator and not is_owner:
-        action = "hour_log.corrected"
+        action = AuditAction.HOUR_LOG_CORRECTED
     elif log.status == HourLog.Status.RETURNED:
-        action = "hour_log.resubmitted"
+        action = AuditAction.HOUR_LOG_RESUBMITTED
         log.status = HourLog.Status.SUBMITTED
         log.return_comment = ""
         log.approver = None
         log.approver_label = ""
         log.decided_at = None
     else:
-        action = "hour_log.edited"
+        action = AuditAction.HOUR_LOG_EDITED
     log.save()
     recount_placements([placement])
     refresh_labour_flags(placement.student, log.date, focus=log)
@@ -291,17 +332,37 @@ def delete_hour_log(*, log, actor) -> None:
         raise PermissionDenied("Only the student who logged these hours can delete them.")
     if log.status not in EDITABLE_BY_STUDENT:
         raise PermissionDenied("Approved hours can only be changed by a coordinator.")
-    _audit("hour_log.deleted", log, actor=actor, data={"old": _snapshot(log)})
+    _audit(AuditAction.HOUR_LOG_DELETED, log, actor=actor, data={"old": _snapshot(log)})
     student, day = log.placement.student, log.date
     log.delete()  # never an approved one, so the reports' roll-up is unchanged
     refresh_labour_flags(student, day)
+
+
+def _refresh_locked(*logs, missing_ok=False) -> None:
+    """Re-read the logs' decision fields under a row lock, so two decisions (the app and an
+    e-mailed link, two tabs) on one log take turns and the second sees the first's outcome."""
+    fresh = {
+        row["pk"]: row
+        for row in HourLog.objects.select_for_update()
+        .filter(pk__in=[log.pk for log in logs])
+        .values("pk", "status", "approver", "approver_label", "decided_at", "return_comment")
+    }
+    for log in logs:
+        row = fresh.get(log.pk)
+        if row is None:
+            if missing_ok:
+                log.status = None  # withdrawn by the student meanwhile: nothing to decide
+                continue
+            raise ValidationError(f"The log of {log.date:%b %-d} was withdrawn meanwhile.")
+        log.status, log.approver_id, log.approver_label = row["status"], row["approver"], row["approver_label"]
+        log.decided_at, log.return_comment = row["decided_at"], row["return_comment"]
 
 
 def _decide(log, *, status, approver, label, comment=""):
     log.status = status
     log.approver = approver
     log.approver_label = label
-    log.decided_at = timezone.now()
+    log.decided_at = log.updated_at = timezone.now()
     log.return_comment = comment
 
 
@@ -315,20 +376,22 @@ def approve_hour_logs(*, logs, actor, ip_address=None) -> list[HourLog]:
     logs = list(logs)
     if not logs:
         raise ValidationError("Choose at least one log to approve.")
+    _refresh_locked(*logs)
     for log in logs:
-        if not can(actor, "hours.approve", log) or can(actor, "hours.log", log):
-            raise PermissionDenied("You can only approve hours of students you supervise.")
+        refusal = decision_refusal(actor, log)
+        if refusal:
+            raise PermissionDenied(refusal)
         if log.status != HourLog.Status.SUBMITTED:
             raise ValidationError(f"The log of {log.date:%b %-d} is not awaiting approval.")
     for log in logs:
         _decide(log, status=HourLog.Status.APPROVED, approver=actor, label=_name(actor))
     HourLog.objects.bulk_update(
-        logs, ["status", "approver", "approver_label", "decided_at", "return_comment"]
+        logs, ["status", "approver", "approver_label", "decided_at", "return_comment", "updated_at"]
     )
     recount_placements({log.placement_id for log in logs})
     for log in logs:
         _audit(
-            "hour_log.approved",
+            AuditAction.HOUR_LOG_APPROVED,
             log,
             actor=actor,
             ip_address=ip_address,
@@ -343,15 +406,17 @@ def return_hour_log(*, log, actor, comment, ip_address=None) -> HourLog:
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": "Say what the student should change."})
-    if not can(actor, "hours.approve", log) or can(actor, "hours.log", log):
-        raise PermissionDenied("You can only return hours of students you supervise.")
+    refusal = decision_refusal(actor, log)
+    if refusal:
+        raise PermissionDenied(refusal)
+    _refresh_locked(log)
     if log.status != HourLog.Status.SUBMITTED:
         raise ValidationError("Only logs awaiting approval can be returned.")
     _decide(
         log, status=HourLog.Status.RETURNED, approver=actor, label=_name(actor), comment=comment
     )
     log.save(update_fields=["status", "approver", "approver_label", "decided_at", "return_comment"])
-    _audit("hour_log.returned", log, actor=actor, ip_address=ip_address, data={"comment": comment})
+    _audit(AuditAction.HOUR_LOG_RETURNED, log, actor=actor, ip_address=ip_address, data={"comment": comment})
     _notify_returned(log, by=_name(actor))
     return log
 
@@ -390,10 +455,10 @@ def send_approval_request(*, mentor, logs, actor=None) -> ApprovalLink:
             raise ValidationError(f"The log of {log.date:%b %-d} is not awaiting approval.")
         if actor is not None and not can(actor, "hours.oversee", log):
             raise PermissionDenied("You can only send requests for students you coordinate.")
-    token = links.new_token()
+    token = new_token()
     link = ApprovalLink.objects.create(
         mentor=mentor,
-        token_hash=links.hash_token(token),
+        token_hash=hash_token(token),
         sent_to=mentor.user.email,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         expires_at=links.expiry_from(),
@@ -401,7 +466,7 @@ def send_approval_request(*, mentor, logs, actor=None) -> ApprovalLink:
     link.logs.set(logs)
     AuditEvent.record(
         actor=actor,
-        action="approval_link.sent",
+        action=AuditAction.APPROVAL_LINK_SENT,
         target=link,
         district=mentor.partner.district,
         data={
@@ -478,7 +543,10 @@ def decide_by_link(*, link, returns: dict, posted_ids=(), ip_address=None) -> di
     bound = {
         log.pk: log
         for log in link.logs.select_related(
-            "placement__student__user", "placement__district", "placement__opportunity"
+            "placement__student__user",
+            "placement__district",
+            "placement__opportunity",
+            "placement__mentor__user",
         )
     }
     outsiders = (set(returns) | set(posted_ids)) - set(bound)
@@ -486,7 +554,7 @@ def decide_by_link(*, link, returns: dict, posted_ids=(), ip_address=None) -> di
         AuditEvent.record(
             actor=None,
             actor_label=links.approver_label(link.mentor),
-            action="approval_link.rejected",
+            action=AuditAction.APPROVAL_LINK_REJECTED,
             target=link,
             district=link.mentor.partner.district,
             data={"refused_log_ids": sorted(str(i) for i in outsiders)},
@@ -514,9 +582,12 @@ def _apply_link_decisions(link, bound, returns, ip_address) -> dict:
     link.used_at, link.used_ip = now, ip_address
     label = links.approver_label(link.mentor)
     result = {"approved": [], "returned": [], "skipped": []}
+    if bound:
+        _refresh_locked(*bound.values(), missing_ok=True)
     for pk, log in sorted(bound.items()):
-        # Decided in the app meanwhile, or the student moved to another mentor: leave it alone.
-        if log.status != HourLog.Status.SUBMITTED or log.placement.mentor_id != link.mentor_id:
+        # Decided in the app meanwhile, the student moved to another mentor, the placement
+        # withdrawn, or the mentor no longer allowed to decide it: leave it alone.
+        if not link_decidable(link, log):
             result["skipped"].append(pk)
             continue
         if pk in returns:
@@ -524,11 +595,11 @@ def _apply_link_decisions(link, bound, returns, ip_address) -> dict:
             _decide(
                 log, status=HourLog.Status.RETURNED, approver=None, label=label, comment=comment
             )
-            action, data = "hour_log.returned", {"comment": comment}
+            action, data = AuditAction.HOUR_LOG_RETURNED, {"comment": comment}
             result["returned"].append(pk)
         else:
             _decide(log, status=HourLog.Status.APPROVED, approver=None, label=label)
-            action, data = "hour_log.approved", {"hours": str(log.hours)}
+            action, data = AuditAction.HOUR_LOG_APPROVED, {"hours": str(log.hours)}
             result["approved"].append(pk)
         log.save(
             update_fields=["status", "approver", "approver_label", "decided_at", "return_comment"]
@@ -546,7 +617,7 @@ def _apply_link_decisions(link, bound, returns, ip_address) -> dict:
     AuditEvent.record(
         actor=None,
         actor_label=label,
-        action="approval_link.used",
+        action=AuditAction.APPROVAL_LINK_USED,
         target=link,
         district=link.mentor.partner.district,
         data=result,
@@ -559,7 +630,7 @@ def record_payroll_export(*, period, actor, fmt, row_count, ip_address=None) -> 
     """A payroll file leaves the system: who took it, which period, how many rows (FERPA §99.32)."""
     AuditEvent.record(
         actor=actor,
-        action="payroll.exported",
+        action=AuditAction.PAYROLL_EXPORTED,
         target=period,
         district=period.district,
         data={"format": fmt, "rows": row_count},

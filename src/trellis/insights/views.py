@@ -5,7 +5,6 @@ the scoped querysets, and runs a fixed number of queries whatever the district's
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from trellis.core.exports import csv_response, xlsx_response
+from trellis.core.http import client_ip
 from trellis.core.lists import apply_filters, paginate, render_list
 from trellis.districts.models import SchoolYear, Term
 from trellis.insights import charts, departments, gaps
@@ -36,6 +36,7 @@ from trellis.insights.services import (
 )
 from trellis.opportunities.models import CareerCluster
 from trellis.partners.models import Mentor
+from trellis.students.disclosures import record_bulk_export
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -53,6 +54,7 @@ def _terms(scope):
 
 
 def _export(fmt, filename, header, rows, sheet_title):
+    """The response; the caller records the export once it is built (bad formats 404 first)."""
     if fmt == "csv":
         return csv_response(f"{filename}.csv", header, rows)
     if fmt == "xlsx":
@@ -60,7 +62,6 @@ def _export(fmt, filename, header, rows, sheet_title):
     raise Http404("Unknown format.")
 
 
-@login_required
 def index(request):
     scope = get_insights_scope(request.user)
     return render(request, "insights/index.html", {"scope": scope, "reports": REPORTS})
@@ -163,7 +164,6 @@ def _gap_chart(analysis):
     )
 
 
-@login_required
 def gap_overview(request):
     view = GapView(request)
     analysis = view.analysis()
@@ -177,15 +177,16 @@ def gap_overview(request):
     return render_list(request, "insights/gaps.html", context)
 
 
-@login_required
 def gap_export(request, fmt):
     view = GapView(request)
     analysis = view.analysis()
     term = f"-{view.term.name}-{view.term.school_year.name}" if view.term else ""
-    return _export(fmt, f"gap-by-cluster{term}", GAP_HEADER, _gap_rows(analysis), "Gap by cluster")
+    rows = _gap_rows(analysis)
+    response = _export(fmt, f"gap-by-cluster{term}", GAP_HEADER, rows, "Gap by cluster")
+    _record_export(request, view.scope, f"gap by cluster ({fmt})", rows)
+    return response
 
 
-@login_required
 def gap_cluster(request, slug):
     view = GapView(request)
     cluster = next((c for c in view.clusters if c.slug == slug), None)
@@ -212,7 +213,6 @@ def gap_cluster(request, slug):
     return render_list(request, "insights/gap_cluster.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def draft_opportunity(request, role_key):
     """Draft an in-district opportunity from a role template (coordinators and district admins)."""
@@ -335,7 +335,6 @@ def _render_sections(result):
     return rendered
 
 
-@login_required
 def report(request, slug):
     scope = get_insights_scope(request.user)
     definition = get_report(slug)
@@ -363,7 +362,6 @@ def report(request, slug):
     return render_list(request, "insights/report.html", context)
 
 
-@login_required
 def report_export(request, slug, table, fmt):
     scope = get_insights_scope(request.user)
     definition = get_report(slug)
@@ -382,10 +380,24 @@ def report_export(request, slug, table, fmt):
         if part
     )
     filename = f"{slug}-{table}" + (f"-{suffix}" if suffix else "")
-    return _export(fmt, filename, found.header, found.get_rows(), definition.title)
+    rows = found.get_rows()
+    response = _export(fmt, filename, found.header, rows, definition.title)
+    _record_export(request, scope, f"{slug}/{table} ({fmt})", rows)
+    return response
 
 
-@login_required
+def _record_export(request, scope, what, rows):
+    """Every export leaves a disclosure entry: who, what, how many rows, which filters."""
+    record_bulk_export(
+        actor=request.user,
+        district=scope.district,
+        what=what,
+        rows=len(rows),
+        filters={k: v for k, v in request.GET.items() if k != "page"},
+        ip_address=client_ip(request),
+    )
+
+
 def report_print(request, slug):
     scope = get_insights_scope(request.user)
     definition = get_report(slug)
@@ -397,7 +409,6 @@ def report_print(request, slug):
     )
 
 
-@login_required
 def board_report(request):
     """Every report on one printable page, for the school board."""
     scope = get_insights_scope(request.user)
@@ -426,7 +437,6 @@ def _print_context(scope, ctx, printed, title):
     }
 
 
-@login_required
 @require_POST
 def perkins_rule(request):
     scope = get_insights_scope(request.user)

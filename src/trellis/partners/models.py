@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from trellis.accounts.models import PARTNER_ROLES, STAFF_ROLES
+from trellis.core.models import Stamped
 from trellis.core.places import UnknownZip, locate_zip
 from trellis.core.tenancy import AccessPaths, ScopedQuerySet
 
@@ -51,7 +52,7 @@ class PartnerQuerySet(ScopedQuerySet):
         return self.exclude(kind=PartnerKind.DISTRICT_DEPARTMENT)
 
 
-class Partner(models.Model):
+class Partner(Stamped):
     """An organisation that hosts students; a district department is a partner like any other."""
 
     district = models.ForeignKey("districts.District", on_delete=models.CASCADE, related_name="partners")

@@ -10,6 +10,7 @@ from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from trellis.accounts.models import Role
+from trellis.core.models import Stamped
 from trellis.core.tenancy import AccessPaths, ScopedQuerySet, prefixed_q
 from trellis.students.models import guardians_students
 
@@ -30,7 +31,7 @@ class ApplicationQuerySet(ScopedQuerySet):
         return None
 
 
-class Application(models.Model):
+class Application(Stamped):
     """A student's interest in one opportunity, outside a match round."""
 
     class Status(models.TextChoices):
@@ -105,7 +106,7 @@ class IllegalTransition(ValidationError):
     pass
 
 
-class Placement(models.Model):
+class Placement(Stamped):
     """One student at one opportunity for a period, moving proposed → confirmed → active → completed."""
 
     class Status(models.TextChoices):

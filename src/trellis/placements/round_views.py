@@ -2,7 +2,6 @@
 their result; partners see the placements proposed to them."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -89,7 +88,6 @@ def _rounds_with_counts(user):
     )
 
 
-@login_required
 def round_list(request):
     user = request.user
     page_obj = paginate(request, _rounds_with_counts(user))
@@ -104,7 +102,6 @@ def round_list(request):
     )
 
 
-@login_required
 def round_create(request):
     membership = next(iter(granting_memberships(request.user, "round.create")), None)
     if membership is None:
@@ -146,7 +143,6 @@ def round_create(request):
     )
 
 
-@login_required
 def round_detail(request, pk):
     match_round = get_match_round_for_user(request.user, pk)
     if not can(request.user, "round.review", match_round):
@@ -178,7 +174,6 @@ def round_detail(request, pk):
     )
 
 
-@login_required
 def round_close(request, pk):
     match_round = _managed_round(request, pk)
     if request.method != "POST":
@@ -192,7 +187,6 @@ def round_close(request, pk):
     return redirect("rounds:detail", match_round.pk)
 
 
-@login_required
 def round_run(request, pk):
     """POST runs the round; the form itself sits on the round's page, where GET sends you."""
     match_round = _managed_round(request, pk)
@@ -257,7 +251,6 @@ def _breakdown(runs, key):
     ]
 
 
-@login_required
 def round_compare(request, pk):
     match_round = _staff_round(request, pk)
     runs = _latest_runs(match_round)
@@ -274,6 +267,8 @@ def round_compare(request, pk):
         "by_school": _breakdown(runs, "by_school"),
         "by_cluster": _breakdown(runs, "by_cluster"),
         "can_manage": can(request.user, "round.manage", match_round),
+        # Publishing is refused while students may still change their lists: say so up front.
+        "ranking_open": match_round.ranking_is_open(),
     }
     template = "placements/rounds/round_compare.html"
     if request.htmx:
@@ -281,7 +276,6 @@ def round_compare(request, pk):
     return render(request, template, context)
 
 
-@login_required
 def round_publish(request, pk, run_pk):
     match_round = _managed_round(request, pk)
     run = get_object_or_404(match_round.runs.defer(*RUN_LIST_FIELDS), pk=run_pk)
@@ -309,7 +303,6 @@ def round_publish(request, pk, run_pk):
     )
 
 
-@login_required
 def round_follow_up(request, pk):
     match_round = _managed_round(request, pk)
     form = FollowUpForm(request.POST or None, match_round=match_round)
@@ -346,7 +339,6 @@ def round_follow_up(request, pk):
     )
 
 
-@login_required
 def round_placements(request, pk):
     """The round's proposed placements the viewer may see (a partner sees only its own)."""
     match_round = get_match_round_for_user(request.user, pk)
@@ -377,7 +369,6 @@ def _catalog(match_round, cluster=None):
     return qs.values(*adapter.OPPORTUNITY_FIELDS, "partner__name", "description")
 
 
-@login_required
 def round_rank(request, pk):
     match_round = get_match_round_for_user(request.user, pk)
     student = _my_student(request, match_round)
@@ -507,7 +498,6 @@ def _result_context(request, match_round, run, student):
     }
 
 
-@login_required
 def round_my_result(request, pk):
     match_round = get_match_round_for_user(request.user, pk)
     student = _my_student(request, match_round)
@@ -519,7 +509,6 @@ def round_my_result(request, pk):
     return render(request, "placements/rounds/round_result.html", context)
 
 
-@login_required
 def round_student_result(request, pk, student_pk):
     """A coordinator or counselor reads one student's explanation (their school's students only)."""
     match_round = _staff_round(request, pk)
@@ -541,7 +530,6 @@ def round_student_result(request, pk, student_pk):
     return render(request, "placements/rounds/round_result.html", context)
 
 
-@login_required
 def round_open_seats(request, pk):
     """Published opportunities of the district that still have seats, with the student's
     eligibility when a student is looking (for those a round left unplaced)."""

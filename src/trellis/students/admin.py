@@ -20,6 +20,23 @@ class GuardianLinkInline(ScopedTabularInline):
     autocomplete_fields = ("guardian_user",)
 
 
+def _audit_deletion(request, students):
+    """A student deleted in the admin leaves who, which student (name and number) and when."""
+    from trellis.core.http import client_ip
+    from trellis.core.models import AuditEvent
+    from trellis.students.disclosures import STUDENT_DELETED
+
+    for student in students:
+        AuditEvent.record(
+            actor=request.user,
+            action=STUDENT_DELETED,
+            target=student,
+            district=student.district,
+            data={"student_number": student.student_number, "via": "site administration"},
+            ip_address=client_ip(request),
+        )
+
+
 @admin.register(Student)
 class StudentAdmin(ScopedAdmin):
     list_display = (
@@ -41,6 +58,14 @@ class StudentAdmin(ScopedAdmin):
     list_select_related = ("school",)
     autocomplete_fields = ("user",)
     inlines = [StudentInterestInline, GuardianLinkInline]
+
+    def delete_model(self, request, obj):
+        _audit_deletion(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        _audit_deletion(request, list(queryset))
+        super().delete_queryset(request, queryset)
 
     def save_model(self, request, obj, form, change):
         """A new or changed home ZIP places the home at its centre, unless coordinates were typed."""

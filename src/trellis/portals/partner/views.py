@@ -9,17 +9,17 @@ a row fragment for htmx.
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from trellis.accounts.permissions import can, permitted
-from trellis.core.http import refusal_text
+from trellis.core.http import client_ip, refusal_text
 from trellis.core.lists import paginate
 from trellis.core.tenancy import get_for_user
 from trellis.hours.progress import hour_totals, progress_from_totals
@@ -47,6 +47,7 @@ from trellis.portals.partner.forms import (
     RankForm,
     WorksiteForm,
 )
+from trellis.students import disclosures
 from trellis.students.models import StudentInterest
 
 OPEN = Placement.OPEN_STATUSES
@@ -86,7 +87,6 @@ def _posted(request):
 # --- Home and profile ----------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def index(request):
     """Straight to the partner's portal; someone who runs several partners chooses one."""
@@ -98,7 +98,6 @@ def index(request):
     return render(request, "portals/partner/index.html", {"partners": partners})
 
 
-@login_required
 @require_GET
 def home(request, pk):
     partner = get_admin_partner(request.user, pk)
@@ -124,7 +123,6 @@ def home(request, pk):
     return render(request, "portals/partner/home.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def profile(request, pk):
     partner = get_admin_partner(request.user, pk)
@@ -145,7 +143,6 @@ def profile(request, pk):
 # --- Worksites ---------------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def worksites(request, pk):
     partner = get_admin_partner(request.user, pk)
@@ -159,7 +156,6 @@ def worksites(request, pk):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def worksite_add(request, pk):
     partner = get_admin_partner(request.user, pk)
@@ -176,7 +172,6 @@ def worksite_add(request, pk):
     return render(request, "portals/partner/worksite_form.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def worksite_edit(request, pk):
     worksite = get_admin_worksite(request.user, pk)
@@ -199,7 +194,6 @@ def worksite_edit(request, pk):
 # --- Mentors -----------------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def mentors(request, pk):
     partner = get_admin_partner(request.user, pk)
@@ -216,7 +210,6 @@ def mentors(request, pk):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def mentor_invite(request, pk):
     partner = get_admin_partner(request.user, pk)
@@ -240,7 +233,6 @@ def mentor_invite(request, pk):
     return render(request, "portals/partner/mentor_invite.html", {"partner": partner, "form": form})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def mentor_edit(request, pk):
     mentor = get_admin_mentor(request.user, pk)
@@ -254,7 +246,6 @@ def mentor_edit(request, pk):
     return render(request, "portals/partner/mentor_edit.html", context)
 
 
-@login_required
 @require_POST
 def mentor_resend(request, pk):
     mentor = get_admin_mentor(request.user, pk)
@@ -267,7 +258,6 @@ def mentor_resend(request, pk):
     return redirect("partner_portal:mentors", mentor.partner_id)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def background_check(request, pk):
     """Coordinators record a mentor's background check; partners only see the date."""
@@ -300,7 +290,6 @@ def background_check(request, pk):
 # --- Opportunities -----------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def opportunities(request, pk):
     partner = get_admin_partner(request.user, pk)
@@ -328,7 +317,6 @@ def opportunities(request, pk):
     return render(request, "portals/partner/opportunities.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def opportunity_create(request, pk):
     partner = get_admin_partner(request.user, pk)
@@ -349,7 +337,6 @@ def opportunity_create(request, pk):
     return render(request, "portals/partner/opportunity_form.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def opportunity_edit(request, pk):
     opportunity = get_admin_opportunity(request.user, pk)
@@ -390,7 +377,6 @@ def _opportunity_context(request, opportunity, **extra):
     }
 
 
-@login_required
 @require_GET
 def opportunity(request, pk):
     opportunity = get_admin_opportunity(request.user, pk)
@@ -399,7 +385,6 @@ def opportunity(request, pk):
     )
 
 
-@login_required
 @require_POST
 def opportunity_submit(request, pk):
     opportunity = get_admin_opportunity(request.user, pk)
@@ -412,7 +397,6 @@ def opportunity_submit(request, pk):
     return redirect("partner_portal:opportunity", opportunity.pk)
 
 
-@login_required
 @require_POST
 def opportunity_seats(request, pk):
     opportunity = get_admin_opportunity(request.user, pk)
@@ -431,7 +415,6 @@ def opportunity_seats(request, pk):
     return render(request, "portals/partner/opportunity.html", context)
 
 
-@login_required
 @require_POST
 def opportunity_close(request, pk):
     opportunity = get_admin_opportunity(request.user, pk)
@@ -498,7 +481,6 @@ def _applications_queryset():
     )
 
 
-@login_required
 @require_GET
 def applicants(request, pk):
     opportunity = get_admin_opportunity(request.user, pk)
@@ -508,6 +490,14 @@ def applicants(request, pk):
         .order_by("interview_rank", "created_at", "pk")
     )
     page = paginate(request, rows)
+    disclosures.record_disclosure(
+        students=[a.student for a in page.object_list],
+        actor=request.user,
+        action=disclosures.APPLICANTS_VIEWED,
+        purpose=f"reviewing applicants to “{opportunity.title}”",
+        data={"opportunity_id": opportunity.pk, "partner_id": opportunity.partner_id},
+        ip_address=client_ip(request),
+    )
     context = {
         "partner": opportunity.partner,
         "opportunity": opportunity,
@@ -530,12 +520,17 @@ def _applicant_response(request, application, *, notice, level, form=None):
             "rank_form": form,
         }
         response = render(request, "portals/partner/applicants.html#applicant_row", context)
+        # The seat count above the list changes with an acceptance: swap it too (out of band).
+        response.content += render_to_string(
+            "portals/partner/applicants.html#seat_summary",
+            {"opportunity": fresh.opportunity, "filled": open_placement_count(fresh.opportunity), "oob": True},
+            request=request,
+        ).encode()
         return reswap(retarget(response, f"#applicant-{application.pk}"), "outerHTML")
     getattr(messages, level)(request, notice)
     return redirect("partner_portal:applicants", application.opportunity_id)
 
 
-@login_required
 @require_POST
 def application_accept(request, pk):
     application = get_admin_application(request.user, pk)
@@ -551,7 +546,6 @@ def application_accept(request, pk):
     )
 
 
-@login_required
 @require_POST
 def application_decline(request, pk):
     application = get_admin_application(request.user, pk)
@@ -564,7 +558,6 @@ def application_decline(request, pk):
     return _applicant_response(request, application, notice="Declined.", level="success")
 
 
-@login_required
 @require_POST
 def application_rank(request, pk):
     application = get_admin_application(request.user, pk)
@@ -584,7 +577,6 @@ def application_rank(request, pk):
 # --- Interns -----------------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def interns(request, pk):
     """Current placements with their mentor and hours progress; one query for the page's rows."""
