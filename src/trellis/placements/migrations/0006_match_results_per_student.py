@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("districts", "0004_calendar_sources_and_mappings"),
         ("opportunities", "0002_load_career_clusters"),
-        ("placements", "0004_concern_resolution"),
+        ("placements", "0005_updated_at_for_syncs"),
         ("students", "0001_initial"),
     ]
 

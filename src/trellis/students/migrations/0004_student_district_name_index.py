@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('districts', '0004_calendar_sources_and_mappings'),
         ('opportunities', '0002_load_career_clusters'),
-        ('students', '0001_initial'),
+        ('students', '0003_student_updated_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,8 +8,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hours', '0004_approved_hours_by_year'),
-        ('placements', '0005_match_results_per_student'),
+        ('hours', '0005_hour_log_no_overlap_on_postgresql'),
+        ('hours', '0005_hourlog_updated_at'),
+        ('placements', '0006_match_results_per_student'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
