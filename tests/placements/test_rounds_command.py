@@ -65,6 +65,15 @@ def test_run_match_refuses_to_publish_while_ranking_is_open(personas):
     )
     with pytest.raises(CommandError, match="Ranking is still open"):
         run(r.pk, "--publish")
+    assert not MatchRun.objects.filter(match_round=r).exists()  # refused before running
+
+
+def test_run_match_times_every_phase_saving_included(closed_round):
+    out = run(closed_round.pk, "--mode", "stable")
+    summary = MatchRun.objects.get().summary
+    assert set(summary["phases_ms"]) == {"load_ms", "solve_and_explain_ms", "save_ms"}
+    assert summary["elapsed_ms"] >= sum(summary["phases_ms"].values()) - 3  # each is rounded
+    assert "Phases: load" in out and "save" in out
 
 
 def test_run_match_unknown_round(db):

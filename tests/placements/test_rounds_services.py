@@ -295,7 +295,7 @@ def test_request_runs_queues_a_task_per_mode_that_stores_results(
         "Birch High": 1,
     }
     assert runs[MatchRound.Mode.MAX_PLACEMENT].summary["placed"] == 3
-    why = stable.explanations[str(s3.pk)]["why_not"]
+    why = stable.results.get(student=s3).why_not
     assert [(w["opportunity"], w["reason"]) for w in why] == [(clinic.pk, "full")]
     assert actions(r).count("match_run.requested") == 2
     assert actions(r).count("match_run.finished") == 2

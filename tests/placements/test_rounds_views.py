@@ -392,7 +392,6 @@ def test_pages_tolerate_a_seeded_run_with_a_sparse_summary(client, world):
         progress=100,
         summary={"placed": 1},
         assignment={},
-        explanations={},
     )
     world.round.status = MatchRound.Status.PUBLISHED
     world.round.published_run = run

@@ -32,6 +32,7 @@ from trellis.placements.models import (
     RubricCriterion,
     Signature,
 )
+from trellis.placements.round_results import MatchResult
 from trellis.placements.rounds import MatchRound, MatchRun, RoundRanking
 from trellis.students.models import GuardianLink, Student, StudentInterest
 
@@ -291,13 +292,13 @@ FIELDS = {
         "progress",
         "summary",
         "assignment",
-        "explanations",
         "error",
         "input_fingerprint",
         "requested_by_id",
         "created_at",
         "finished_at",
     ],
+    MatchResult: ["run_id", "student_id", "opportunity_id", "rank", "why_not"],
     PayPeriod: ["district_id", "name", "start_date", "end_date"],
     ProgramBudget: ["district_id", "school_year_id", "name", "amount"],
     ProgramBudget.opportunities.through: ["programbudget_id", "opportunity_id"],

@@ -21,6 +21,7 @@ from trellis.placements.models import (
     Reflection,
     Signature,
 )
+from trellis.placements.round_results import MatchResult
 from trellis.placements.rounds import MatchRound, RoundRanking
 from trellis.students.models import GuardianLink, Student, StudentInterest
 
@@ -59,6 +60,7 @@ def delete_district(district) -> None:
         (Outcome, {"student__district": district}),
         (Placement, {"district": district}),
         (RoundRanking, {"match_round__district": district}),
+        (MatchResult, {"run__match_round__district": district}),
     ]
     for model, lookup in steps:
         model.objects.filter(**lookup).only("pk").delete()

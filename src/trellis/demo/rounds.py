@@ -5,7 +5,7 @@ Both are what the round services would make of the same choices: the filters pic
 opportunities and students (`select_opportunities`, `select_students`), students rank only
 what `set_rankings` accepts, and the published run is the matching engine's own result on the
 round's problem (`problem_from_rows`, `solve_problem`): the seeded lottery, priorities,
-summary and explanations the round pages read.
+summary and per-student results the round pages read.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from trellis.demo.placing import add_placement, add_sessions
 from trellis.districts.models import District
 from trellis.opportunities.models import Opportunity
 from trellis.placements.matching_adapter import ineligibility, problem_from_rows, solve_problem
+from trellis.placements.round_results import MatchResult
 from trellis.placements.round_services import (
     clean_priority_rules,
     select_opportunities,
@@ -145,13 +146,14 @@ def _published_round(ctx: Ctx, st: Students, opps: list[Opp]) -> None:
         100,
         out["summary"],
         out["assignment"],
-        out["explanations"],
         "",
         problem.fingerprint,
         coordinator,
         ran,
         ran + dt.timedelta(seconds=3),
     )
+    for sid, oid, rank, why_not in out["results"]:
+        ctx.t(MatchResult).add(run_id, sid, oid, rank, why_not)
     _round_members(ctx, st, round_id, opps, eligible, lists)
     # publish_match_run: a proposed placement per assigned student; some confirmed since.
     index = {sid: i for i, sid in enumerate(st.ids)}

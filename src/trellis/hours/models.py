@@ -53,7 +53,8 @@ class HourLog(Stamped):
         APPROVED = "approved", "Approved"
         RETURNED = "returned", "Returned for changes"
 
-    placement = models.ForeignKey("placements.Placement", on_delete=models.CASCADE, related_name="hour_logs")
+    # No index of its own: (placement, status) starts with it.
+    placement = models.ForeignKey("placements.Placement", on_delete=models.CASCADE, related_name="hour_logs", db_index=False)
     session = models.ForeignKey(Session, null=True, blank=True, on_delete=models.SET_NULL, related_name="hour_logs")
     date = models.DateField()
     start_time = models.TimeField()
@@ -77,7 +78,14 @@ class HourLog(Stamped):
             models.CheckConstraint(name="hour_log_hours_positive", condition=Q(hours__gt=0) & Q(hours__lte=24)),
             models.CheckConstraint(name="hour_log_time_order", condition=Q(end_time__gt=F("start_time"))),
         ]
-        indexes = [models.Index(fields=["placement", "status"])]
+        indexes = [
+            models.Index(fields=["placement", "status"]),
+            # Small partial indexes for the two queues coordinators and mentors open most.
+            models.Index(fields=["placement", "date"], condition=Q(status="submitted"), name="hourlog_awaiting_idx"),
+            models.Index(fields=["placement", "date"], condition=~Q(labour_flags=[]), name="hourlog_flagged_idx"),
+            # Payroll: logs by status and date, with what it sums (index-only on PostgreSQL).
+            models.Index(fields=["status", "date"], include=["placement", "hours"], name="hourlog_status_date_idx"),
+        ]
 
     def __str__(self):
         return f"{self.date}: {self.hours} h ({self.get_status_display()})"

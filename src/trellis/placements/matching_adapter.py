@@ -396,8 +396,9 @@ def problem_from_rows(
 
 
 def solve_problem(problem: RoundProblem, mode: str, progress=None) -> dict:
-    """Run the engine in `mode` and return what a MatchRun stores: summary, assignment,
-    explanations (JSON-ready, keyed by student id as a string)."""
+    """Run the engine in `mode` and return what a run stores: summary, assignment (student id
+    as a string → opportunity id or None) and results, one (student id, opportunity id, rank,
+    why_not) tuple per student for `round_results.save_results`."""
     from trellis.matching import MatchInput, match
 
     progress = progress or (lambda pct: None)
@@ -411,29 +412,32 @@ def solve_problem(problem: RoundProblem, mode: str, progress=None) -> dict:
     out = match(inp, ENGINE_MODE[MatchRound.Mode(mode)])
     progress(70)
     assignment = {str(sid): oid for sid, oid in out.assignment.items()}
-    explanations = {}
-    for sid, e in out.explanations.items():
-        explanations[str(sid)] = {
-            "opportunity": e.opportunity,
-            "rank": e.rank,
-            "why_not": [
+    capacity, ineligible = problem.capacity, problem.ineligible
+    results = [
+        (
+            sid,
+            e.opportunity,
+            e.rank,
+            [
                 {
                     "opportunity": w.opportunity,
                     "rank": w.rank,
                     "reason": w.reason,
-                    "rules": [list(r) for r in problem.ineligible.get((sid, w.opportunity), ())],
+                    "rules": [list(r) for r in ineligible.get((sid, w.opportunity), ())],
                     "cutoff": w.cutoff,
                     "priority": w.priority,
-                    "seats": problem.capacity.get(w.opportunity, 0),
+                    "seats": capacity.get(w.opportunity, 0),
                 }
                 for w in e.why_not
             ],
-        }
+        )
+        for sid, e in out.explanations.items()
+    ]
     progress(85)
     return {
         "summary": _summary(problem, out, mode),
         "assignment": assignment,
-        "explanations": explanations,
+        "results": results,
     }
 
 

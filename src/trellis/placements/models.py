@@ -141,7 +141,8 @@ class Placement(Stamped):
         Status.WITHDRAWN: set(),
     }
 
-    district = models.ForeignKey("districts.District", on_delete=models.CASCADE, related_name="placements")
+    # No index of its own: (district, status) starts with it.
+    district = models.ForeignKey("districts.District", on_delete=models.CASCADE, related_name="placements", db_index=False)
     student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="placements")
     opportunity = models.ForeignKey("opportunities.Opportunity", on_delete=models.PROTECT, related_name="placements")
     mentor = models.ForeignKey("partners.Mentor", null=True, blank=True, on_delete=models.SET_NULL, related_name="placements")
@@ -406,4 +407,5 @@ class Concern(models.Model):
 
 
 from trellis.placements.agreements import AgreementText  # noqa: E402,F401
+from trellis.placements.round_results import MatchResult  # noqa: E402,F401
 from trellis.placements.rounds import MatchRound, MatchRun, RoundRanking  # noqa: E402,F401

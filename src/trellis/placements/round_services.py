@@ -23,6 +23,7 @@ from trellis.core.models import AuditAction, AuditEvent
 from trellis.opportunities.models import Opportunity
 from trellis.placements import matching_adapter as adapter
 from trellis.placements.models import Placement
+from trellis.placements.round_results import save_results
 from trellis.placements.rounds import PRIORITY_CRITERIA, MatchRound, MatchRun, RoundRanking
 from trellis.students.models import Student
 
@@ -328,6 +329,13 @@ def perform_match_run(run: MatchRun) -> MatchRun:
 def _perform_match_run(run: MatchRun) -> MatchRun:
     match_round = run.match_round
     started = time.perf_counter()
+    phases = {}  # milliseconds per phase, kept in the summary (and printed by run_match)
+
+    def lap(name, since):
+        now = time.perf_counter()
+        phases[name] = round((now - since) * 1000)
+        return now
+
     MatchRun.objects.filter(pk=run.pk).update(
         status=MatchRun.Status.RUNNING, progress=5, started_at=timezone.now()
     )
@@ -340,8 +348,24 @@ def _perform_match_run(run: MatchRun) -> MatchRun:
         if match_round.is_published:
             raise RoundError(_published_message(match_round))
         problem = adapter.build_problem(match_round)
+        mark = lap("load_ms", started)
         progress(40)
         out = adapter.solve_problem(problem, run.mode, progress)
+        mark = lap("solve_and_explain_ms", mark)
+        with transaction.atomic():
+            save_results(run.pk, out.pop("results"))
+            mark = lap("save_ms", mark)
+            # The round's timer covers everything the run does, saving included.
+            out["summary"]["phases_ms"] = phases
+            out["summary"]["elapsed_ms"] = round((time.perf_counter() - started) * 1000)
+            MatchRun.objects.filter(pk=run.pk).update(
+                status=MatchRun.Status.DONE,
+                progress=100,
+                finished_at=timezone.now(),
+                summary=out["summary"],
+                assignment=out["assignment"],
+                input_fingerprint=problem.fingerprint,
+            )
     except Exception as exc:
         log.exception("match run %s failed", run.pk)
         message = (
@@ -360,16 +384,6 @@ def _perform_match_run(run: MatchRun) -> MatchRun:
             data={"run": run.pk, "error": message[:500]},
         )
         return run
-    out["summary"]["elapsed_ms"] = round((time.perf_counter() - started) * 1000)
-    MatchRun.objects.filter(pk=run.pk).update(
-        status=MatchRun.Status.DONE,
-        progress=100,
-        finished_at=timezone.now(),
-        summary=out["summary"],
-        assignment=out["assignment"],
-        explanations=out["explanations"],
-        input_fingerprint=problem.fingerprint,
-    )
     run.refresh_from_db()
     s = out["summary"]
     _audit(
@@ -387,6 +401,13 @@ def _perform_match_run(run: MatchRun) -> MatchRun:
     return run
 
 
+def ensure_ranking_ended(match_round, now=None) -> None:
+    """Refuse to publish while students may still change their lists (checked before a
+    command-line run with --publish too, so it refuses before doing the whole match)."""
+    if match_round.ranking_is_open(now):
+        raise RoundError("Ranking is still open. Close ranking, run the round again, then publish.")
+
+
 @transaction.atomic
 def publish_match_run(run: MatchRun, *, actor, now=None) -> list[Placement]:
     """Turn the chosen run into proposed placements, all or nothing, and tell everyone."""
@@ -400,8 +421,7 @@ def publish_match_run(run: MatchRun, *, actor, now=None) -> list[Placement]:
     run = MatchRun.objects.get(pk=run.pk)
     if run.status != MatchRun.Status.DONE:
         raise RoundError("Only a finished run can be published.")
-    if match_round.ranking_is_open(now):
-        raise RoundError("Ranking is still open. Close ranking, run the round again, then publish.")
+    ensure_ranking_ended(match_round, now)
     if run.input_fingerprint and run.input_fingerprint != adapter.current_fingerprint(match_round):
         raise RoundError(
             "Rankings, students or seats changed after this run. Run the round again and publish the new result."

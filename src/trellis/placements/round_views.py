@@ -17,6 +17,7 @@ from trellis.placements import matching_adapter as adapter
 from trellis.placements import round_services as services
 from trellis.placements.models import Placement
 from trellis.placements.round_forms import FollowUpForm, MatchRoundForm, RankingMoveForm, RunForm
+from trellis.placements.round_results import result_for
 from trellis.placements.rounds import (
     MatchRound,
     MatchRun,
@@ -25,7 +26,7 @@ from trellis.placements.rounds import (
 )
 from trellis.students.models import Student
 
-RUN_LIST_FIELDS = ("assignment", "explanations")  # big JSON: never loaded for lists
+RUN_LIST_FIELDS = ("assignment",)  # a map of every student: never loaded for pages
 
 
 def _staff_round(request, pk):
@@ -446,7 +447,7 @@ def _move_message(action):
 
 def _explanation(match_round, run, student):
     """The student's result in `run`, with every higher choice explained in plain words."""
-    entry = (run.explanations or {}).get(str(student.pk)) if run else None
+    entry = result_for(run, student.pk)
     if entry is None:
         return None
     ids = {w.get("opportunity") for w in entry.get("why_not", [])} | {entry.get("opportunity")}
@@ -502,7 +503,7 @@ def round_my_result(request, pk):
     student = _my_student(request, match_round)
     run = None
     if match_round.is_published and match_round.published_run_id:
-        run = MatchRun.objects.get(pk=match_round.published_run_id)
+        run = MatchRun.objects.defer(*RUN_LIST_FIELDS).get(pk=match_round.published_run_id)
     context = _result_context(request, match_round, run, student)
     context["own"] = True
     return render(request, "placements/rounds/round_result.html", context)
@@ -516,7 +517,7 @@ def round_student_result(request, pk, student_pk):
         request.user,
         student_pk,
     )
-    runs = match_round.runs.filter(status=MatchRun.Status.DONE)
+    runs = match_round.runs.defer(*RUN_LIST_FIELDS).filter(status=MatchRun.Status.DONE)
     run_pk = request.GET.get("run")
     if run_pk and str(run_pk).isdigit():
         run = get_object_or_404(runs, pk=run_pk)

@@ -199,7 +199,6 @@ class MatchRun(models.Model):
     assignment = models.JSONField(
         default=dict, blank=True, help_text="student id → opportunity id or null"
     )
-    explanations = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     input_fingerprint = models.CharField(
         max_length=64,

@@ -24,6 +24,8 @@ class Command(BaseCommand):
         except MatchRound.DoesNotExist:
             raise CommandError(f"No match round with id {round_id}.") from None
         try:
+            if publish:
+                services.ensure_ranking_ended(match_round)
             # Run here rather than through the queue: the operator is waiting for the answer.
             run = services.run_match_now(match_round, actor=None, mode=mode)
         except services.RoundError as exc:
@@ -38,6 +40,11 @@ class Command(BaseCommand):
             f"first choice {s['first_choice']}, mean rank {mean}, unplaced {s['unplaced']}, "
             f"blocking pairs {s['blocking_pairs']}, {s.get('elapsed_ms', 0)} ms."
         )
+        phases = s.get("phases_ms") or {}
+        if phases:
+            self.stdout.write(
+                "Phases: " + ", ".join(f"{k.removesuffix('_ms')} {v} ms" for k, v in phases.items())
+            )
         if publish:
             try:
                 placements = services.publish_match_run(run, actor=None)
