@@ -10,9 +10,10 @@ from django.views.decorators.http import require_http_methods
 from trellis.accounts.permissions import can
 from trellis.core.lists import paginate
 from trellis.core.tenancy import get_for_user
-from trellis.hours.schedule import ScheduleRefused, ScheduleTotals, save_placement_schedule
+from trellis.hours.schedule import ScheduleRefused, save_placement_schedule
 from trellis.hours.schedule_forms import ScheduleForm
 from trellis.placements.models import Placement
+from trellis.rules.schedules import ScheduleTotals
 
 
 def get_placement_for_schedule(user, pk, *, edit: bool):

@@ -16,12 +16,13 @@ from django.utils import timezone
 from trellis.accounts.permissions import can
 from trellis.core.models import AuditEvent
 from trellis.core.notifications import Verb, notify
-from trellis.districts.calendar import DistrictCalendar, monday_of
+from trellis.districts.calendar import DistrictCalendar
 from trellis.hours import links
-from trellis.hours.labour import Shift, check_schedule
 from trellis.hours.models import ApprovalLink, HourLog
 from trellis.hours.totals import recount_placements
 from trellis.placements.models import Placement
+from trellis.rules.labour import Shift, check_schedule
+from trellis.rules.weekdays import monday_of
 
 EDITABLE_BY_STUDENT = (HourLog.Status.SUBMITTED, HourLog.Status.RETURNED)
 

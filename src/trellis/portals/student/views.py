@@ -38,6 +38,7 @@ from trellis.portals.student.forms import (
     ProfileForm,
     ReflectionForm,
 )
+from trellis.rules.eligibility import STANDING_APPLICATION_STATUSES
 from trellis.students import services
 from trellis.students.models import Student
 from trellis.students.selectors import own_student
@@ -127,7 +128,7 @@ def home(request, student):
     placements = list(_my_placements(user, student).current().order_by("start_date", "pk")[:20])
     applications = list(
         Application.objects.for_user(user)
-        .filter(student=student, status__in=search.STANDING_APPLICATION)
+        .filter(student=student, status__in=STANDING_APPLICATION_STATUSES)
         .select_related("opportunity__partner")
         .order_by("-created_at")[:20]
     )
