@@ -26,11 +26,12 @@ import django  # noqa: E402
 
 django.setup()
 
-from trellis.districts.calendar import CalendarEntry, monday_of  # noqa: E402
+from trellis.districts.calendar import CalendarEntry  # noqa: E402
 from trellis.districts.ics import parse_calendar, plan_days  # noqa: E402
 from trellis.districts.models import DayType, DayTypeMapping, School  # noqa: E402
-from trellis.hours.labour import Shift, check_schedule, eligible_for_opportunity  # noqa: E402
 from trellis.opportunities.models import Opportunity  # noqa: E402
+from trellis.rules.labour import Shift, check_schedule, eligible_for_opportunity  # noqa: E402
+from trellis.rules.weekdays import monday_of  # noqa: E402
 from trellis.students.models import Student  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "districts" / "fixtures" / "maple_valley_2026_27.ics"

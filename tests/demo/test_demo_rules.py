@@ -5,6 +5,7 @@ The district is built once for the module (tests/worlds.py), inside a transactio
 at the end; each test runs in a savepoint within it, so nothing leaks into other modules.
 """
 
+import dataclasses
 import datetime as dt
 from collections import Counter, defaultdict
 from decimal import Decimal
@@ -12,37 +13,35 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from tests import worlds
 from trellis.accounts.permissions import can
 from trellis.districts.calendar import DistrictCalendar
 from trellis.districts.models import District
-from trellis.hours.labour import check_schedule, eligible_for_opportunity
 from trellis.hours.links import approver_label
 from trellis.hours.models import HourLog, ProgramBudget
 from trellis.hours.pay import money
 from trellis.hours.schedule import calendar_for, plan_sessions
 from trellis.hours.services import hours_between, refresh_labour_flags
 from trellis.opportunities.models import Opportunity
-from trellis.opportunities.search import opportunity_row, student_row
 from trellis.placements import matching_adapter as adapter
 from trellis.placements.agreements import (
     acceptable_names,
-    agreement_kinds,
-    fully_signed,
     is_minor_on_start,
     kinds_for,
     normalise_name,
     required_signers,
-    signers_for,
 )
 from trellis.placements.evaluation_services import evaluation_refusal
 from trellis.placements.models import Application, Concern, Evaluation, Placement, Signature
 from trellis.placements.round_services import select_opportunities, select_students
 from trellis.placements.rounds import MatchRound
-from trellis.placements.services import eligibility_problems, with_seats_left
-from trellis.students.models import is_minor
+from trellis.placements.services import eligibility_problems
+from trellis.rules.ages import is_minor
+from trellis.rules.agreements import agreement_kinds, fully_signed, signers_for
+from trellis.rules.eligibility import for_round
+from trellis.rules.labour import check_schedule, eligible_for_opportunity
 
 STUDENTS = 300
 SEED = 11
@@ -184,8 +183,8 @@ def test_applicants_met_the_browse_rules_and_direct_placements_the_coordinators(
     assert applications.count() > 50
     for a in applications:
         opp = a.opportunity
-        row = {**opportunity_row(opp), "status": "published"}  # as it was when they applied
-        assert adapter.ineligibility(student_row(a.student), row) == [], a.pk
+        facts = dataclasses.replace(opp.eligibility_facts(), status="published")  # when they applied
+        assert for_round(a.student.eligibility_facts(), facts) == [], a.pk
         calendar = calendar_for_student(a.student)
         assert eligible_for_opportunity(a.student, opp, calendar) == (True, None), a.pk
     direct = placements.filter(application__isnull=True, match_round__isnull=True)
@@ -207,8 +206,10 @@ def test_no_opportunity_has_more_placements_than_seats(district, db):
     counted = Opportunity.objects.filter(district=district).annotate(n=Count("placements"))
     assert counted.filter(n__gt=0).count() > 50
     assert not [o.title for o in counted if o.n > o.seats]
-    assert not with_seats_left(Opportunity.objects.filter(district=district)).filter(
-        seats_left__lt=0
+    assert not (
+        Opportunity.objects.filter(district=district)
+        .with_seats_left()
+        .filter(seats_taken__gt=F("seats"))
     )
 
 

@@ -6,8 +6,8 @@ import pytest
 
 from tests import factories as f
 from tests.districts.helpers import imported
-from trellis.districts.calendar import DistrictCalendar, monday_of
-from trellis.hours.labour import (
+from trellis.districts.calendar import DistrictCalendar
+from trellis.rules.labour import (
     FEDERAL_RULES,
     Shift,
     band_for,
@@ -15,6 +15,7 @@ from trellis.hours.labour import (
     eligible_for_opportunity,
     labor_day,
 )
+from trellis.rules.weekdays import monday_of
 from trellis.students.models import Student
 
 T = dt.time

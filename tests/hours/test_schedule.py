@@ -13,16 +13,14 @@ from trellis.core.models import AuditEvent
 from trellis.hours import schedule as schedule_module
 from trellis.hours.models import Session
 from trellis.hours.schedule import (
-    SchedulePattern,
     ScheduleRefused,
     calendar_for,
     generate_sessions,
-    plan_pattern,
     plan_sessions,
     save_placement_schedule,
-    totals,
 )
 from trellis.placements.models import Placement
+from trellis.rules.schedules import SchedulePattern, plan_pattern, totals
 
 D, T = dt.date, dt.time
 BEFORE_SPRING = D(2027, 1, 1)  # "today" for the services: the spring term is all ahead

@@ -14,11 +14,10 @@ from django.urls import reverse
 from tests import factories as f
 from tests.admin_helpers import admin_post_data
 from trellis.core.places import UnknownZip, locate_zip
-from trellis.opportunities.search import opportunity_row, student_row
 from trellis.partners import services
 from trellis.partners.models import Worksite
-from trellis.placements.matching_adapter import ineligibility
 from trellis.portals.partner.forms import WorksiteForm
+from trellis.rules.eligibility import for_round
 from trellis.students.models import Transportation
 
 LEESBURG = (39.042, -77.6054)  # ZIP 20175
@@ -111,13 +110,15 @@ def test_a_student_without_a_ride_is_told_the_distance_to_a_portal_worksite(pers
     student.home_latitude, student.home_longitude = LEESBURG
     student.max_travel_miles = 5
     opportunity = f.OpportunityFactory(partner=personas.partner_p, worksite=site)
-    reasons = dict(ineligibility(student_row(student), opportunity_row(opportunity)))
+    reasons = dict(for_round(student.eligibility_facts(), opportunity.eligibility_facts()))
     # 20175 (Leesburg) to 20132 (Purcellville) centre to centre, by the haversine formula.
     assert reasons["distance"] == (
         "The worksite is 9.8 miles from home; without transportation the limit is 5 miles."
     )
     student.max_travel_miles = 10
-    assert "distance" not in dict(ineligibility(student_row(student), opportunity_row(opportunity)))
+    assert "distance" not in dict(
+        for_round(student.eligibility_facts(), opportunity.eligibility_facts())
+    )
 
 
 def test_the_admin_places_a_new_worksite_and_keeps_typed_coordinates(

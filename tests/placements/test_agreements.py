@@ -17,9 +17,7 @@ from trellis.placements.agreements import (
     DEFAULT_TEXTS,
     AgreementText,
     SigningRefused,
-    agreement_kinds,
     check_template,
-    fully_signed,
     kinds_for,
     make_guardian_token,
     missing_signatures,
@@ -32,6 +30,7 @@ from trellis.placements.agreements import (
     signers_for,
 )
 from trellis.placements.models import Agreement, Signature
+from trellis.rules.agreements import agreement_kinds, fully_signed
 
 
 def agreement(placement, kind="training_agreement"):

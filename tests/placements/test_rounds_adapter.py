@@ -8,6 +8,7 @@ from tests import factories as f
 from tests.placements.rounds_support import make_round, orow, rank, srow
 from trellis.placements import matching_adapter as adapter
 from trellis.placements.models import Placement
+from trellis.rules.eligibility import haversine_miles
 
 
 def codes(student, opp):
@@ -99,7 +100,7 @@ def test_closed_opportunity_is_ineligible():
 
 def test_haversine_miles_matches_a_known_distance():
     # Washington, DC to Baltimore, MD: about 35 miles.
-    assert adapter.haversine_miles(38.9072, -77.0369, 39.2904, -76.6122) == pytest.approx(
+    assert haversine_miles(38.9072, -77.0369, 39.2904, -76.6122) == pytest.approx(
         35.3, abs=0.5
     )
 

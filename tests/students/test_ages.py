@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from trellis.students.models import ADULT_AGE, Student, age_on, is_minor
+from trellis.rules.ages import ADULT_AGE, age_on, is_minor
+from trellis.students.models import Student
 
 BIRTH = dt.date(2009, 3, 14)
 

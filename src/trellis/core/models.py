@@ -18,29 +18,6 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 64, "Sunday"
 
 
-WEEKDAY_SHORT = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-SCHOOL_WEEK = 0b0011111
-
-
-def weekday_mask(days) -> int:
-    """Bitmask from an iterable of date.weekday() numbers (0 = Monday)."""
-    mask = 0
-    for d in days:
-        mask |= 1 << int(d)
-    return mask
-
-
-def weekdays_in(mask: int) -> list[int]:
-    return [d for d in range(7) if mask & (1 << d)]
-
-
-def describe_weekdays(mask: int) -> str:
-    days = weekdays_in(mask)
-    if mask == SCHOOL_WEEK:
-        return "Mon–Fri"
-    return ", ".join(WEEKDAY_SHORT[d] for d in days) or "no days"
-
-
 class Stamped(models.Model):
     """Rows an integration syncs nightly: `updated_at` moves on every save, a partial one too.
 

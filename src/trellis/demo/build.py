@@ -32,12 +32,12 @@ from trellis.demo.people import build_students
 from trellis.demo.writer import Writer
 from trellis.districts.calendar import DistrictCalendar
 from trellis.districts.models import CalendarDay, DayType, District, School, SchoolYear, Term
-from trellis.hours import labour
 from trellis.hours.models import HourLog
 from trellis.hours.totals import recount_district
 from trellis.opportunities.models import CareerCluster, SubCluster
 from trellis.partners.models import Mentor, Partner, Worksite
 from trellis.placements.models import RubricCriterion
+from trellis.rules import labour
 
 # The youngest age the federal table lets do hazardous work at all (with a student-learner
 # agreement): outside partners ask that much for their hazardous roles.

@@ -1,7 +1,7 @@
 """School-year dates for the demo district, computed from rules so every year looks alike.
 
 These are the district's own choices (when school starts, which days are holidays); which
-sessions a schedule gives on them is the hours app's rule (`hours.schedule.plan_pattern`).
+sessions a schedule gives on them is the hours app's rule (`rules.schedules.plan_pattern`).
 """
 
 from __future__ import annotations

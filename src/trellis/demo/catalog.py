@@ -9,8 +9,9 @@ from decimal import Decimal
 
 from trellis.demo import data
 from trellis.demo.context import TODAY, Ctx, MentorInfo, PartnerInfo, YearInfo, at
-from trellis.hours.schedule import PlannedSession, SchedulePattern, plan_pattern
 from trellis.opportunities.models import Opportunity
+from trellis.rules import capacity
+from trellis.rules.schedules import PlannedSession, SchedulePattern, plan_pattern
 
 SUMMER_RATE = Decimal("8.50")
 SUMMER_HOURS = Decimal("100.0")
@@ -106,7 +107,7 @@ class Opp:
 
     @property
     def seats_left(self) -> int:
-        return self.seats - self.placed
+        return capacity.seats_left(self.seats, self.placed)
 
     def row(self, ctx: Ctx) -> dict:
         """The opportunity as a match round reads it (`matching_adapter.OPPORTUNITY_FIELDS`)."""

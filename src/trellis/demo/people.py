@@ -9,7 +9,8 @@ import numpy as np
 
 from trellis.demo import data
 from trellis.demo.context import Ctx, slug_word
-from trellis.students.models import GuardianLink, Student, StudentInterest, age_on, is_minor
+from trellis.rules.ages import age_on, is_minor
+from trellis.students.models import GuardianLink, Student, StudentInterest
 
 GRADES = np.array([8, 9, 10, 11, 12])
 GRADE_SHARE = [0.20, 0.21, 0.20, 0.20, 0.19]

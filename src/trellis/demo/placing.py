@@ -23,19 +23,14 @@ from trellis.demo import data
 from trellis.demo.catalog import Opp
 from trellis.demo.context import NOW, TODAY, Ctx, at
 from trellis.demo.people import Students
-from trellis.districts.calendar import monday_of
-from trellis.hours import labour
 from trellis.hours.links import approver_label
 from trellis.hours.models import HourLog, Session
 from trellis.hours.services import hours_between, week_labour_flags
 from trellis.opportunities.search import reasons_not_open
 from trellis.placements.agreements import (
     DEFAULT_TEXTS,
-    agreement_kinds,
-    fully_signed,
     placeholder_values,
     render_text,
-    signers_for,
 )
 from trellis.placements.models import (
     Agreement,
@@ -48,6 +43,9 @@ from trellis.placements.models import (
     SignerRole,
 )
 from trellis.placements.services import eligibility_problems
+from trellis.rules import labour
+from trellis.rules.agreements import agreement_kinds, fully_signed, signers_for
+from trellis.rules.weekdays import monday_of
 
 STUDENT_LEARNER = str(Agreement.Kind.STUDENT_LEARNER)
 RUBRIC_KEYS = [key for key, _label, _d in data.RUBRIC]

@@ -18,7 +18,7 @@ from trellis.demo.people import Students
 from trellis.demo.placing import add_placement, add_sessions
 from trellis.districts.models import District
 from trellis.opportunities.models import Opportunity
-from trellis.placements.matching_adapter import ineligibility, problem_from_rows, solve_problem
+from trellis.placements.matching_adapter import problem_from_rows, solve_problem
 from trellis.placements.round_results import MatchResult
 from trellis.placements.round_services import (
     clean_priority_rules,
@@ -26,6 +26,7 @@ from trellis.placements.round_services import (
     select_students,
 )
 from trellis.placements.rounds import MatchRound, MatchRun, RoundRanking
+from trellis.rules.eligibility import OpportunityFacts, StudentFacts, for_round
 from trellis.students.models import Student
 
 
@@ -68,7 +69,8 @@ def _rank_lists(
     own interest clusters, and only what `set_rankings` accepts: opportunities of the round
     the student is eligible for."""
     rng = ctx.rng
-    rows = {o.id: o.row(ctx) for o in opps}
+    # The round's own rule set over facts built once (what `set_rankings` checks, row by row).
+    facts = {o.id: OpportunityFacts.from_row(o.row(ctx)) for o in opps}
     by_cluster: dict[str, list[Opp]] = {}
     for opp in opps:
         by_cluster.setdefault(opp.cluster, []).append(opp)
@@ -76,7 +78,7 @@ def _rank_lists(
     for i in candidates:
         if len(lists) >= count:
             break
-        me = st.row(ctx, i)
+        me = StudentFacts.from_row(st.row(ctx, i))
         want = min(len(opps), rng.randint(low, high), max_choices)
         own = [o for c in st.clusters[i] for o in by_cluster.get(c, ())]
         chosen: list[Opp] = []
@@ -84,7 +86,7 @@ def _rank_lists(
             if len(chosen) >= want or (not chosen and attempt >= 2 * want):
                 break  # found enough, or nothing they may rank among the first they looked at
             opp = rng.choice(own) if own and rng.random() < 0.7 else rng.choice(opps)
-            if opp not in chosen and not ineligibility(me, rows[opp.id]):
+            if opp not in chosen and not for_round(me, facts[opp.id]):
                 chosen.append(opp)
         if chosen:
             lists[i] = chosen

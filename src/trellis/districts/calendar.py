@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from trellis.districts.models import CalendarDay, DayType, SchoolYear
+from trellis.rules.weekdays import monday_of
 
 SCHOOL_DAY_TYPES = frozenset({DayType.SCHOOL_DAY, DayType.EARLY_RELEASE})
 
@@ -37,6 +38,10 @@ class CalendarEntry:
         return DayType(self.day_type).label
 
     @property
+    def is_early_release(self) -> bool:
+        return self.day_type == DayType.EARLY_RELEASE
+
+    @property
     def is_holiday(self) -> bool:
         """A day the calendar marks closed (not merely a weekend or a summer day)."""
         return self.explicit and self.day_type == DayType.NO_SCHOOL
@@ -45,10 +50,6 @@ class CalendarEntry:
 def district_today(district) -> dt.date:
     """Today in the district's own time zone (a late-evening change belongs to the local day)."""
     return timezone.localtime(timezone.now(), ZoneInfo(district.timezone)).date()
-
-
-def monday_of(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
 
 
 class DistrictCalendar:

@@ -2,9 +2,9 @@
 
 from django import forms
 
-from trellis.core.models import WEEKDAY_SHORT, weekday_mask, weekdays_in
-from trellis.hours.schedule import SchedulePattern
 from trellis.opportunities.models import Opportunity
+from trellis.rules.schedules import SchedulePattern
+from trellis.rules.weekdays import WEEKDAY_SHORT, weekday_mask, weekdays_in
 
 WEEKDAY_CHOICES = [(str(i), name) for i, name in enumerate(WEEKDAY_SHORT)]
 

@@ -8,9 +8,10 @@ from django.views.decorators.http import require_http_methods
 
 from trellis.accounts.permissions import can
 from trellis.core.lists import paginate
-from trellis.hours.schedule import ScheduleRefused, ScheduleTotals, save_placement_schedule
+from trellis.hours.schedule import ScheduleRefused, save_placement_schedule
 from trellis.hours.schedule_forms import ScheduleForm
 from trellis.placements.selectors import get_placement_for_user
+from trellis.rules.schedules import ScheduleTotals
 
 
 @require_http_methods(["GET", "POST"])

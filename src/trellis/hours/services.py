@@ -16,12 +16,13 @@ from trellis.accounts.permissions import can
 from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.notifications import Verb, notify
 from trellis.core.tokens import hash_token, new_token
-from trellis.districts.calendar import DistrictCalendar, district_today, monday_of
+from trellis.districts.calendar import DistrictCalendar, district_today
 from trellis.hours import links
-from trellis.hours.labour import Shift, check_schedule
 from trellis.hours.models import ApprovalLink, HourLog
 from trellis.hours.totals import recount_placements
 from trellis.placements.models import Placement
+from trellis.rules.labour import Shift, check_schedule
+from trellis.rules.weekdays import monday_of
 
 EDITABLE_BY_STUDENT = (HourLog.Status.SUBMITTED, HourLog.Status.RETURNED)
 # Hours are decided while the placement runs or after it ends; a withdrawn one takes none.

@@ -6,11 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from trellis.core.models import AuditAction, AuditEvent, describe_weekdays
+from trellis.core.models import AuditAction, AuditEvent
 from trellis.insights.departments import RoleTemplate
 from trellis.insights.scope import get_insights_scope
 from trellis.opportunities.models import CareerCluster, Opportunity, OpportunityKind, SubCluster
 from trellis.partners.models import Partner, PartnerKind, Worksite
+from trellis.rules.weekdays import describe_weekdays
 
 MAX_DRAFT_SEATS = 100
 

@@ -2,10 +2,11 @@
 
 from django import forms
 
-from trellis.core.models import Weekday, weekday_mask, weekdays_in
+from trellis.core.models import Weekday
 from trellis.districts.models import Term
 from trellis.opportunities.models import CareerCluster, Opportunity, SubCluster
 from trellis.opportunities.services import EDITABLE_FIELDS
+from trellis.rules.weekdays import weekday_mask, weekdays_in
 
 # Values are date.weekday() numbers (Monday = 0), the bit positions of Opportunity.weekdays.
 WEEKDAY_CHOICES = [(str(d), label) for d, label in enumerate(Weekday.labels)]

@@ -2,11 +2,14 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 
 from trellis.accounts.models import PARTNER_ROLES, STAFF_ROLES, Role
-from trellis.core.models import describe_weekdays
 from trellis.core.tenancy import AccessPaths, ScopedQuerySet
+from trellis.rules.capacity import SEAT_HOLDING_STATUSES
+from trellis.rules.eligibility import OpportunityFacts
+from trellis.rules.weekdays import describe_weekdays
 
 
 class CareerCluster(models.Model):
@@ -70,6 +73,29 @@ class OpportunityQuerySet(ScopedQuerySet):
 
     def published(self):
         return self.filter(status=Opportunity.Status.PUBLISHED)
+
+    def with_seats_left(self):
+        """Annotate `seats_taken` (open placements: proposed, confirmed, active) and `seats_left`
+        (never below zero) in the same query; a completed or withdrawn placement frees its seat.
+
+        The one place seats left is counted in SQL (`rules.capacity` holds the rule); a subquery
+        rather than a join, so it composes with any other annotation.
+        """
+        placement = self.model._meta.get_field("placements").related_model
+        taken = (
+            placement.objects.filter(opportunity=OuterRef("pk"), status__in=SEAT_HOLDING_STATUSES)
+            .order_by()
+            .values("opportunity")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            seats_taken=Coalesce(Subquery(taken, output_field=IntegerField()), 0)
+        ).annotate(seats_left=Greatest(F("seats") - F("seats_taken"), Value(0)))
+
+    def seats_left_by_id(self) -> dict[int, int]:
+        """Opportunity id → seats left, for these opportunities."""
+        return dict(self.with_seats_left().order_by().values_list("id", "seats_left"))
 
 
 class Opportunity(models.Model):
@@ -157,6 +183,33 @@ class Opportunity(models.Model):
     @property
     def is_virtual(self) -> bool:
         return self.kind == OpportunityKind.VIRTUAL or bool(self.worksite and self.worksite.is_virtual)
+
+    def eligibility_facts(self) -> OpportunityFacts:
+        """What the eligibility rules read about this opportunity (its worksite, if loaded)."""
+        worksite = self.worksite
+        return OpportunityFacts(
+            status=self.status,
+            status_label=self.get_status_display(),
+            min_grade=self.min_grade,
+            min_age=self.min_age,
+            is_hazardous=self.is_hazardous,
+            hazardous_orders=self.hazardous_orders,
+            weekdays=self.weekdays,
+            start_date=self.start_date,
+            end_date=self.end_date,
+            is_virtual=self.kind == OpportunityKind.VIRTUAL or bool(worksite and worksite.is_virtual),
+            latitude=worksite.latitude if worksite else None,
+            longitude=worksite.longitude if worksite else None,
+            title=self.title,
+            district_id=self.district_id,
+            pk=self.pk,
+            updated_at=self.updated_at,
+            schedule_kind=self.schedule_kind,
+            start_time=self.start_time,
+            end_time=self.end_time,
+            shorten_on_early_release=self.shorten_on_early_release,
+            target_hours=self.target_hours,
+        )
 
     @property
     def is_in_district(self) -> bool:

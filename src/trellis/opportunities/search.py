@@ -2,10 +2,10 @@
 
 Filtering, seats taken, the student's own application and placement, and the distance from home
 are all computed in the one query that fetches a page, so a page costs the same whatever its
-length. Why an opportunity is closed to a student comes from the matching adapter's rules (the
-same sentences a match round shows), plus what only a direct application cares about: a full
-opportunity, one already applied to or placed at, one that has ended, and the youth labour
-hour rules for the opportunity's own schedule.
+length. Why an opportunity is closed to a student is the one eligibility rule set
+(`rules.eligibility.for_browse`: a match round's rules, plus what only a direct application
+cares about: a full opportunity, one already applied to or placed at, one that has ended, and
+the youth labour hour rules for the opportunity's own schedule).
 """
 
 from __future__ import annotations
@@ -14,11 +14,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import (
-    Count,
     Exists,
     F,
     FloatField,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -27,9 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import (
     ASin,
-    Coalesce,
     Cos,
-    Greatest,
     Least,
     Power,
     Radians,
@@ -38,31 +34,12 @@ from django.db.models.functions import (
 )
 
 from trellis.districts.calendar import DistrictCalendar
-from trellis.hours import labour
 from trellis.opportunities.models import Opportunity, OpportunityKind
 from trellis.partners.models import PartnerKind
-from trellis.placements.matching_adapter import EARTH_RADIUS_MILES, RULE_LABELS, ineligibility
 from trellis.placements.models import Application, Placement
+from trellis.rules import eligibility
+from trellis.rules.eligibility import EARTH_RADIUS_MILES
 from trellis.students.models import StudentInterest
-
-LABELS = {
-    **RULE_LABELS,
-    "closed": "Not open",
-    "ended": "Dates",
-    "full": "Seats",
-    "applied": "Your application",
-    "placed": "Your placement",
-    "labour": "Youth labour rules",
-}
-# An application in one of these states still stands: the student cannot apply again.
-STANDING_APPLICATION = (
-    Application.Status.SUBMITTED,
-    Application.Status.INTERVIEW,
-    Application.Status.ACCEPTED,
-    Application.Status.DECLINED,
-)
-# Schedule checks the matching rules do not already make (age, grade and hazard are theirs).
-_LABOUR_CODES_ALREADY_SHOWN = {"minimum_age", "minimum_grade", "hazardous_occupation"}
 
 
 @dataclass(frozen=True)
@@ -96,13 +73,6 @@ def has_home(student) -> bool:
 
 def for_student(user, student) -> QuerySet:
     """The catalog the student may browse, annotated with everything a row and its reasons need."""
-    open_placements = (
-        Placement.objects.filter(opportunity=OuterRef("pk"), status__in=Placement.OPEN_STATUSES)
-        .order_by()
-        .values("opportunity")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     mine = Application.objects.filter(student=student, opportunity=OuterRef("pk"))
     interest = StudentInterest.objects.filter(
         student=student, cluster=OuterRef("cluster")
@@ -114,8 +84,8 @@ def for_student(user, student) -> QuerySet:
             Opportunity.objects.scope_q(user), district_id=student.district_id
         )
         .select_related("partner", "worksite", "cluster", "subcluster")
+        .with_seats_left()
         .annotate(
-            seats_taken=Coalesce(Subquery(open_placements, output_field=IntegerField()), 0),
             my_application_id=Subquery(mine.values("pk")[:1]),
             my_application_status=Subquery(mine.values("status")[:1]),
             placed_here=Exists(
@@ -127,7 +97,6 @@ def for_student(user, student) -> QuerySet:
             ),
             interest_rank=Subquery(interest.values("rank")[:1]),
         )
-        .annotate(seats_left=Greatest(F("seats") - F("seats_taken"), Value(0)))
     )
     if has_home(student):
         qs = qs.annotate(
@@ -179,57 +148,18 @@ def get_for_student(user, student, pk) -> Opportunity | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Why an opportunity is not open to this student
+# Why an opportunity is not open to this student: the one rule set, `rules.eligibility.for_browse`
 
 
-def student_row(student) -> dict:
-    """The fields the matching rules read, from a Student instance (no query)."""
-    return {
-        "grade": student.grade,
-        "birth_date": student.birth_date,
-        "availability": student.availability,
-        "transportation": student.transportation,
-        "max_travel_miles": student.max_travel_miles,
-        "home_latitude": student.home_latitude,
-        "home_longitude": student.home_longitude,
-    }
-
-
-def opportunity_row(opportunity) -> dict:
-    worksite = opportunity.worksite
-    return {
-        "status": opportunity.status,
-        "min_grade": opportunity.min_grade,
-        "min_age": opportunity.min_age,
-        "is_hazardous": opportunity.is_hazardous,
-        "hazardous_orders": opportunity.hazardous_orders,
-        "weekdays": opportunity.weekdays,
-        "start_date": opportunity.start_date,
-        "kind": opportunity.kind,
-        "worksite__is_virtual": worksite.is_virtual if worksite else None,
-        "worksite__latitude": worksite.latitude if worksite else None,
-        "worksite__longitude": worksite.longitude if worksite else None,
-    }
-
-
-def _labour_reason(student, opportunity, calendar, span) -> str | None:
-    """The youth labour hour rules on the opportunity's own schedule (only ages that have them)."""
-    ages = {student.age_on(opportunity.start_date), student.age_on(opportunity.end_date)}
-    bands = []
-    for age in ages:
-        try:
-            bands.append(labour.band_for(age))
-        except LookupError:
-            return None
-    if not any(band.allowed and band.limits_hours for band in bands):
-        return None
-    calendar.load(*(span or (opportunity.start_date, opportunity.end_date)))
-    ok, code = labour.eligible_for_opportunity(student, opportunity, calendar)
-    if ok or code in _LABOUR_CODES_ALREADY_SHOWN:
-        return None
-    return (
-        f"Its schedule breaks a youth labour rule for students your age "
-        f"({labour.RULE_NAMES.get(code, code).lower()})."
+def standing(opportunity) -> eligibility.Standing:
+    """The student's own standing, from the annotations `for_student()` adds (no query)."""
+    status = opportunity.my_application_status
+    return eligibility.Standing(
+        seats=opportunity.seats,
+        seats_taken=opportunity.seats_taken,
+        placed_here=opportunity.placed_here,
+        application_status=status,
+        application_label=Application.Status(status).label.lower() if status else "",
     )
 
 
@@ -242,31 +172,16 @@ def reasons_not_open(
     application and placement). `calendar` and `span` (the dates of a whole page) are shared
     across a page so the labour check, when a student's age calls for it, loads the calendar once.
     """
-    rules = list(ineligibility(student_row(student), opportunity_row(opportunity)))
-    if opportunity.end_date < today:
-        rules.append(
-            ("ended", f"It ended on {opportunity.end_date:%B} {opportunity.end_date.day}.")
-        )
-    if opportunity.placed_here:
-        rules.append(("placed", "You already have a placement here."))
-    status = opportunity.my_application_status
-    if status in STANDING_APPLICATION:
-        label = Application.Status(status).label.lower()
-        if status == Application.Status.DECLINED:
-            rules.append(("applied", "The partner declined your application."))
-        else:
-            rules.append(("applied", f"You have already applied (your application is {label})."))
-    if opportunity.seats_taken >= opportunity.seats and not opportunity.placed_here:
-        seats = (
-            "The only seat is" if opportunity.seats == 1 else f"All {opportunity.seats} seats are"
-        )
-        rules.append(("full", f"{seats} taken."))
-    if not any(code in ("age", "hazardous", "closed", "ended") for code, _ in rules):
+    facts = opportunity.eligibility_facts()
+
+    def schedule():
+        nonlocal calendar
         calendar = calendar or DistrictCalendar(student.district, student.school)
-        text = _labour_reason(student, opportunity, calendar, span)
-        if text:
-            rules.append(("labour", text))
-    return [{"code": code, "label": LABELS.get(code, code), "text": text} for code, text in rules]
+        return eligibility.schedule_reason(student, facts, calendar, span)
+
+    return eligibility.for_browse(
+        student.eligibility_facts(), facts, standing(opportunity), today=today, schedule=schedule
+    )
 
 
 def attach_reasons(student, opportunities, *, today: dt.date) -> list:

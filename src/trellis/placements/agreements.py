@@ -22,6 +22,7 @@ from trellis.core.errors import Refused
 from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.notifications import Verb, absolute_url, notify, send_emails
 from trellis.placements.models import Agreement, Placement, Signature, SignerRole
+from trellis.rules.agreements import agreement_kinds, fully_signed, signers_for
 
 Kind = Agreement.Kind
 GUARDIAN_LINK_SALT = "trellis.placements.guardian-sign"
@@ -175,44 +176,11 @@ Experience: ${opportunity}, ${start_date} to ${end_date}
 # --- Who signs what ---------------------------------------------------------------------
 
 
+# Which documents and which signers: the pure rules in `rules.agreements` (the demo asks them too).
+
+
 def is_minor_on_start(placement) -> bool:
     return placement.student.is_minor_on(placement.start_date)
-
-
-def agreement_kinds(*, hazardous: bool, minor: bool) -> list[str]:
-    """The documents a placement needs, from plain facts: a minor in hazardous work also signs
-    a student-learner agreement (29 CFR 570.50(c))."""
-    kinds = [Kind.TRAINING_AGREEMENT, Kind.TRAINING_PLAN, Kind.PARENTAL_CONSENT]
-    if hazardous and minor:
-        kinds.append(Kind.STUDENT_LEARNER)
-    return [str(k) for k in kinds]
-
-
-def signers_for(kind, *, minor: bool) -> list[str]:
-    """The roles whose signatures a document needs; a guardian signs only for a minor."""
-    guardian = [SignerRole.GUARDIAN] if minor else []
-    roles = {
-        Kind.TRAINING_AGREEMENT: [
-            SignerRole.STUDENT,
-            *guardian,
-            SignerRole.MENTOR,
-            SignerRole.COORDINATOR,
-        ],
-        Kind.TRAINING_PLAN: [SignerRole.STUDENT, SignerRole.MENTOR, SignerRole.COORDINATOR],
-        Kind.PARENTAL_CONSENT: [SignerRole.GUARDIAN] if minor else [SignerRole.STUDENT],
-        Kind.STUDENT_LEARNER: [
-            SignerRole.STUDENT,
-            *guardian,
-            SignerRole.MENTOR,
-            SignerRole.COORDINATOR,
-        ],
-    }[Kind(kind)]
-    return [str(r) for r in roles]
-
-
-def fully_signed(required_signers, signed_roles) -> bool:
-    """Every required role has signed (an agreement needing nobody is not "signed")."""
-    return bool(required_signers) and set(required_signers) <= set(signed_roles)
 
 
 def kinds_for(placement) -> list[str]:

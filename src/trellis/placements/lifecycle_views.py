@@ -213,13 +213,12 @@ def propose(request):
         user, "placement.propose", Student.objects.filter(is_active=True)
     ).select_related("school")
     opportunities = (
-        services.with_seats_left(
-            Opportunity.objects.filter(
-                district_id__in=district_ids(user, "placement.propose"),
-                status=Opportunity.Status.PUBLISHED,
-                end_date__gte=timezone.localdate(),
-            )
+        Opportunity.objects.filter(
+            district_id__in=district_ids(user, "placement.propose"),
+            status=Opportunity.Status.PUBLISHED,
+            end_date__gte=timezone.localdate(),
         )
+        .with_seats_left()
         .filter(seats_left__gt=0)
         .select_related("partner")
         .order_by("title")

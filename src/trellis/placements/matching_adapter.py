@@ -1,27 +1,25 @@
 """ORM rows in, `trellis.matching` problem out: eligibility rules, priority keys, the lottery.
 
-The engine knows nothing about students or schools; everything that does lives here. Rules
-and keys are small pure functions over plain rows (dicts from `.values()`), so the ranking page
-and the run apply exactly the same checks, and tests need no engine to check them.
+The engine knows nothing about students or schools; everything that does lives here. The
+eligibility rules are the one rule set (`rules.eligibility.for_round`) over facts built from
+plain rows (dicts from `.values()`), so the ranking page, the run, the browse page and the
+coordinator ask the same rules; keys are small pure functions, and tests need no engine.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Count, Q
 
-from trellis.core.models import WEEKDAY_SHORT, describe_weekdays, weekdays_in
-from trellis.hours import labour
-from trellis.opportunities.models import Opportunity, OpportunityKind
-from trellis.placements.models import Application, Placement
+from trellis.opportunities.models import Opportunity
+from trellis.placements.models import Application
 from trellis.placements.rounds import MatchRound, RoundRanking
-from trellis.students.models import Student, Transportation, age_on
+from trellis.rules import eligibility
+from trellis.rules.eligibility import RULE_LABELS, OpportunityFacts, StudentFacts
+from trellis.students.models import Student
 
 ENGINE_MODE = {MatchRound.Mode.STABLE: "stable", MatchRound.Mode.MAX_PLACEMENT: "max_placement"}
 
@@ -60,123 +58,16 @@ OPPORTUNITY_FIELDS = (
 )
 
 # ---------------------------------------------------------------------------------------------
-# Eligibility: hard rules per (student, opportunity). Each returns None or a plain sentence.
+# Eligibility: the one rule set (`rules.eligibility.for_round`), over facts built from rows once.
 # ---------------------------------------------------------------------------------------------
-
-RULE_LABELS = {
-    "closed": "No longer offered",
-    "grade": "Grade",
-    "age": "Age on the start date",
-    "hazardous": "Hazardous work (under 18)",
-    "weekdays": "Days available",
-    "distance": "Distance without transportation",
-}
-EARTH_RADIUS_MILES = 3958.8
-
-
-def haversine_miles(lat1, lon1, lat2, lon2) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(a))
-
-
-def is_virtual(opp: dict) -> bool:
-    return opp["kind"] == OpportunityKind.VIRTUAL or bool(opp.get("worksite__is_virtual"))
-
-
-def age_and_hazard_rules(student: dict, opp: dict) -> list[tuple[str, str]]:
-    """Youth-labour part of eligibility, decided by the hours app's federal age bands.
-
-    Only the start-date checks apply to a round: the minimum working age and the opportunity's
-    own, and hazardous occupations (a round cannot know of a student-learner agreement, so
-    minors are kept out; a coordinator can still place a student-learner directly). Hour caps
-    per shift are judged later, when sessions are scheduled.
-    """
-    age = age_on(student["birth_date"], opp["start_date"])
-    band = _band_for(age)
-    hazard = opp["is_hazardous"] and band.allowed and _hazard_refused(band, age)
-    if band.allowed and age >= opp["min_age"] and not hazard:
-        return []  # the common case, kept cheap: a round checks every ranked pair
-    out = []
-    start = f"{opp['start_date']:%B} {opp['start_date'].day}, {opp['start_date'].year}"
-    if not band.allowed:
-        out.append(
-            (
-                "age",
-                f"Federal law does not allow work before age {labour.MINIMUM_WORKING_AGE}; you will be {age} on the start date ({start}).",
-            )
-        )
-    elif age < opp["min_age"]:
-        out.append(
-            (
-                "age",
-                f"You must be at least {opp['min_age']} on the start date ({start}); you will be {age}.",
-            )
-        )
-    if hazard:
-        orders = f" ({opp['hazardous_orders']})" if opp.get("hazardous_orders") else ""
-        out.append(
-            (
-                "hazardous",
-                f"This is hazardous work{orders}: students under 18 cannot be placed in it through a round "
-                f"(you will be {age} on the start date). Ask your coordinator about a student-learner agreement.",
-            )
-        )
-    return out
-
-
-@functools.lru_cache(maxsize=128)
-def _band_for(age: int):
-    return labour.band_for(age)
-
-
-@functools.lru_cache(maxsize=128)
-def _hazard_refused(band, age: int) -> bool:
-    return bool(labour.hazard_refusal(band, age, student_learner_agreement=False))
 
 
 def ineligibility(student: dict, opp: dict) -> list[tuple[str, str]]:
-    """Every hard rule the student fails for the opportunity, as (rule, plain sentence); [] if eligible."""
-    out = []
-    if opp["status"] != Opportunity.Status.PUBLISHED:
-        out.append(("closed", "The partner no longer offers this opportunity."))
-    if student["grade"] < opp["min_grade"]:
-        out.append(
-            (
-                "grade",
-                f"Open to grade {opp['min_grade']} and up; you are in grade {student['grade']}.",
-            )
-        )
-    out += age_and_hazard_rules(student, opp)
-    missing = opp["weekdays"] & ~student["availability"]
-    if missing:
-        days = ", ".join(WEEKDAY_SHORT[d] for d in weekdays_in(missing))
-        out.append(
-            (
-                "weekdays",
-                f"It meets on {describe_weekdays(opp['weekdays'])}; you are not available on {days}.",
-            )
-        )
-    if student["transportation"] == Transportation.NONE and not is_virtual(opp):
-        coords = (
-            student["home_latitude"],
-            student["home_longitude"],
-            opp.get("worksite__latitude"),
-            opp.get("worksite__longitude"),
-        )
-        # Unknown coordinates cannot be checked; a missing address must not silently exclude anyone.
-        if None not in coords:
-            miles = haversine_miles(*coords)
-            if miles > student["max_travel_miles"]:
-                out.append(
-                    (
-                        "distance",
-                        f"The worksite is {miles:.1f} miles from home; without transportation the limit "
-                        f"is {student['max_travel_miles']} miles.",
-                    )
-                )
-    return out
+    """Every hard rule the student fails for the opportunity, as (rule, plain sentence); [] if eligible.
+
+    `student` and `opportunity` are rows with STUDENT_FIELDS and OPPORTUNITY_FIELDS.
+    """
+    return eligibility.for_round(StudentFacts.from_row(student), OpportunityFacts.from_row(opp))
 
 
 def labelled(rules) -> list[dict]:
@@ -272,14 +163,7 @@ def lottery_numbers(student_ids, seed: int) -> dict[int, int]:
 
 def seats_left(opportunity_ids) -> dict[int, int]:
     """Seats not yet taken by an open placement (a follow-up round gets only what is left)."""
-    rows = (
-        Opportunity.objects.filter(pk__in=opportunity_ids)
-        .annotate(
-            taken=Count("placements", filter=Q(placements__status__in=Placement.OPEN_STATUSES))
-        )
-        .values_list("id", "seats", "taken")
-    )
-    return {pk: max(seats - taken, 0) for pk, seats, taken in rows}
+    return Opportunity.objects.filter(pk__in=opportunity_ids).seats_left_by_id()
 
 
 @dataclass
@@ -382,11 +266,15 @@ def problem_from_rows(
         lottery=lottery,
         fingerprint=round_fingerprint(match_round, list(by_student), choices, capacity),
     )
+    # Facts once per student and opportunity, not per ranked pair.
+    student_facts = {sid: StudentFacts.from_row(s) for sid, s in by_student.items()}
+    opp_facts = {oid: OpportunityFacts.from_row(o) for oid, o in by_opp.items()}
+    for_round = eligibility.for_round
     for sid, opp_ids in choices.items():
-        s = by_student[sid]
+        s, facts = by_student[sid], student_facts[sid]
         for oid in opp_ids:
             o = by_opp[oid]
-            failed = ineligibility(s, o)
+            failed = for_round(facts, opp_facts[oid])
             if failed:
                 problem.ineligible[sid, oid] = failed
                 continue

@@ -5,11 +5,10 @@ rules forbid with a message a coordinator can act on, writes an audit event, and
 people concerned (in the app now, by e-mail after commit).
 """
 
-import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +24,8 @@ from trellis.placements.agreements import (
     request_guardian_signatures,
 )
 from trellis.placements.models import Concern, Outcome, Placement, Signature, SignerRole
+from trellis.rules import eligibility
+from trellis.rules.ages import add_years
 from trellis.students.models import StudentInterest
 
 OPEN = Placement.OPEN_STATUSES
@@ -46,49 +47,18 @@ class MissingSignatures(PlacementRefused):
 # --- Reads the services share ----------------------------------------------------------
 
 
-def with_seats_left(queryset):
-    """Annotate opportunities with `open_placements` and `seats_left` in the same query."""
-    return queryset.annotate(
-        open_placements=Count("placements", filter=Q(placements__status__in=OPEN), distinct=True)
-    ).annotate(seats_left=F("seats") - F("open_placements"))
-
-
 def seats_left(opportunity) -> int:
     """Seats minus open (proposed, confirmed, active) placements; withdrawn ones free their seat."""
-    taken = Placement.objects.filter(opportunity=opportunity, status__in=OPEN).count()
-    return max(opportunity.seats - taken, 0)
-
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+    return Opportunity.objects.filter(pk=opportunity.pk).seats_left_by_id().get(opportunity.pk, 0)
 
 
 def eligibility_problems(student, opportunity, *, today=None) -> list[str]:
-    """Why a student cannot be placed at an opportunity (empty when they can)."""
-    today = today or timezone.localdate()
-    problems = []
-    if student.district_id != opportunity.district_id:
-        problems.append("The opportunity belongs to another district.")
-        return problems
-    if not student.is_active:
-        problems.append(f"{student.full_name} is no longer an active student.")
-    if opportunity.status != Opportunity.Status.PUBLISHED:
-        problems.append(
-            f"“{opportunity.title}” is not open ({opportunity.get_status_display().lower()})."
-        )
-    if opportunity.end_date < today:
-        problems.append(f"“{opportunity.title}” ended on {opportunity.end_date:%B %-d, %Y}.")
-    if student.grade < opportunity.min_grade:
-        problems.append(f"“{opportunity.title}” is for grade {opportunity.min_grade} and up.")
-    start = max(opportunity.start_date, today)
-    if student.age_on(start) < opportunity.min_age:
-        problems.append(
-            f"“{opportunity.title}” needs students aged {opportunity.min_age} or older."
-        )
-    return problems
+    """Why a student cannot be placed at an opportunity (empty when they can): the one rule set."""
+    return eligibility.for_placement(
+        student.eligibility_facts(),
+        opportunity.eligibility_facts(),
+        today=today or timezone.localdate(),
+    )
 
 
 def replacement_options(student, *, exclude=(), today=None):
@@ -106,9 +76,9 @@ def replacement_options(student, *, exclude=(), today=None):
     # Age on the first day, per distinct minimum age: a handful of values, one extra query.
     age_q = Q(pk__in=[])
     for min_age in set(qs.values_list("min_age", flat=True)):
-        birthday = _add_years(student.birth_date, min_age)
+        birthday = add_years(student.birth_date, min_age)
         age_q |= Q(min_age=min_age) & (Q() if birthday <= today else Q(start_date__gte=birthday))
-    qs = with_seats_left(qs.filter(age_q)).filter(seats_left__gt=0)
+    qs = qs.filter(age_q).with_seats_left().filter(seats_left__gt=0)
     interest = StudentInterest.objects.filter(student=student, cluster=OuterRef("cluster"))
     return (
         qs.annotate(matches_interest=Exists(interest))

@@ -12,21 +12,8 @@ from trellis.accounts.models import Role
 from trellis.core.models import Stamped
 from trellis.core.places import UnknownZip, locate_zip
 from trellis.core.tenancy import AccessPaths, ScopedQuerySet
-
-ADULT_AGE = 18  # under this a student is a minor: a guardian signs, youth labour rules apply
-
-
-def age_on(birth_date: dt.date, day: dt.date) -> int:
-    """Whole years on a given day; every age rule (labour, signers, rounds) counts this way."""
-    years = day.year - birth_date.year
-    if (day.month, day.day) < (birth_date.month, birth_date.day):
-        years -= 1
-    return years
-
-
-def is_minor(birth_date: dt.date, day: dt.date) -> bool:
-    """Under 18 on that day (a placement asks on its start date)."""
-    return age_on(birth_date, day) < ADULT_AGE
+from trellis.rules.ages import age_on, is_minor
+from trellis.rules.eligibility import StudentFacts
 
 
 class Transportation(models.TextChoices):
@@ -196,6 +183,21 @@ class Student(Stamped):
         if self.graduation_year < first_current_class():
             return f"Alumni, class of {self.graduation_year}"
         return "Left the district"
+
+    def eligibility_facts(self) -> StudentFacts:
+        """What the eligibility rules read about this student (no query)."""
+        return StudentFacts(
+            grade=self.grade,
+            birth_date=self.birth_date,
+            availability=self.availability,
+            transportation=self.transportation,
+            max_travel_miles=self.max_travel_miles,
+            home_latitude=self.home_latitude,
+            home_longitude=self.home_longitude,
+            is_active=self.is_active,
+            district_id=self.district_id,
+            name=self.full_name,
+        )
 
     @property
     def needs_transportation(self) -> bool:

@@ -6,8 +6,8 @@ from fractions import Fraction
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 
-from trellis.core.models import describe_weekdays
 from trellis.insights.gaps import as_decimal
+from trellis.rules.weekdays import describe_weekdays
 
 register = template.Library()
 

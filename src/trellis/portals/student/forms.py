@@ -6,11 +6,12 @@ points an invalid field's `aria-describedby` at its error message so a screen re
 
 from django import forms
 
-from trellis.core.models import Weekday, weekday_mask, weekdays_in
+from trellis.core.models import Weekday
 from trellis.opportunities.models import CareerCluster, OpportunityKind, SubCluster
 from trellis.opportunities.search import BrowseFilters
 from trellis.placements.application_services import REFLECTION_MAX, STATEMENT_MAX
 from trellis.placements.models import CareerFit
+from trellis.rules.weekdays import weekday_mask, weekdays_in
 from trellis.students.models import Transportation
 from trellis.students.services import MAX_INTERESTS, MAX_TRAVEL_MILES
 

@@ -1,8 +1,13 @@
 """Youth labour rules (FLSA, 29 CFR 570), table-driven: one row per age band.
 
-Every check uses the student's age on the date of each shift, and asks the district calendar
-whether that day (or its Monday–Sunday week) is a school one. Schedules are refused when a
-planned session breaks a rule; logged hours are accepted but flagged with the rule codes.
+Every check uses the student's age on the date of each shift, and asks the calendar whether that
+day (or its Monday–Sunday week) is a school one. Schedules are refused when a planned session
+breaks a rule; logged hours are accepted but flagged with the rule codes.
+
+Pure: a student is anything with `birth_date` (and `grade` for eligibility), an opportunity
+anything with its fields (the model, or `eligibility.OpportunityFacts`), and a calendar anything
+with `load(start, end)`, `is_school_day(day)`, `is_school_week(monday)`, `entries(start, end)`
+and a `memo` dict (the district calendar is one).
 
 Federal rules only: a state's stricter law is an extra table (pass `rules=`), not a code change.
 Not modelled: WECEP / work-study variances (§570.36–.37) and "outside school hours" for 14–15
@@ -14,7 +19,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from trellis.districts.calendar import monday_of
+from trellis.rules.ages import age_on
+from trellis.rules.schedules import SchedulePattern, Shift, plan_pattern
+from trellis.rules.weekdays import monday_of
 
 
 class Hazardous:
@@ -109,33 +116,6 @@ RULE_NAMES = {
 
 
 @dataclass(frozen=True)
-class Shift:
-    """One block of work on one day (planned session or logged hours); no overnight shifts."""
-
-    date: dt.date
-    start: dt.time
-    end: dt.time
-
-    def __post_init__(self):
-        if self.end <= self.start:
-            raise ValueError(f"A shift on {self.date} must end after it starts.")
-
-    @property
-    def seconds(self) -> int:
-        end, start = self.end, self.start
-        return (
-            (end.hour - start.hour) * 3600
-            + (end.minute - start.minute) * 60
-            + end.second
-            - start.second
-        )
-
-    @property
-    def hours(self) -> Decimal:
-        return (Decimal(self.seconds) / 3600).quantize(Decimal("0.01"))
-
-
-@dataclass(frozen=True)
 class Violation:
     rule_code: str
     message: str
@@ -216,7 +196,7 @@ def check_schedule(
 
     for shift in shifts:
         if shift.date not in bands:
-            ages[shift.date] = student.age_on(shift.date)
+            ages[shift.date] = age_on(student.birth_date, shift.date)
             bands[shift.date] = band_for(ages[shift.date], rules)
         band = bands[shift.date]
         per_day[shift.date] += shift.seconds
@@ -300,8 +280,6 @@ def check_schedule(
 
 def opportunity_shifts(opportunity, calendar) -> list[Shift]:
     """The shifts an opportunity's own pattern plans over its dates (memoised on the calendar)."""
-    from trellis.hours.schedule import SchedulePattern, plan_pattern
-
     key = ("opportunity_shifts", opportunity.pk, getattr(opportunity, "updated_at", None))
     if opportunity.pk is None or key not in calendar.memo:
         pattern = SchedulePattern.from_opportunity(opportunity)
@@ -318,18 +296,18 @@ def _band_profile(student, shifts, rules):
 
     Ages only grow, so a binary search finds where the band changes.
     """
-    first = band_for(student.age_on(shifts[0].date), rules)
-    last = band_for(student.age_on(shifts[-1].date), rules)
+    first = band_for(age_on(student.birth_date, shifts[0].date), rules)
+    last = band_for(age_on(student.birth_date, shifts[-1].date), rules)
     if first is last:
         return (first.label, len(shifts), last.label)
     low, high = 0, len(shifts) - 1  # shifts[high] is in a later band than `first`
     while low + 1 < high:
         middle = (low + high) // 2
-        if band_for(student.age_on(shifts[middle].date), rules) is first:
+        if band_for(age_on(student.birth_date, shifts[middle].date), rules) is first:
             low = middle
         else:
             high = middle
-    if band_for(student.age_on(shifts[high].date), rules) is not last:
+    if band_for(age_on(student.birth_date, shifts[high].date), rules) is not last:
         return None
     return (first.label, high, last.label)
 
@@ -342,7 +320,7 @@ def eligible_for_opportunity(
     Checks age on the start date (the law's minimum and the opportunity's own), minimum grade,
     hazardous work, and the opportunity's weekly pattern against the hour and time rules.
     """
-    age = student.age_on(opportunity.start_date)
+    age = age_on(student.birth_date, opportunity.start_date)
     band = band_for(age, rules)
     if not band.allowed or age < (opportunity.min_age or 0):
         return False, "minimum_age"
