@@ -135,6 +135,8 @@ TABLE = {
     "staff.invite": ("district", "DA", "DA"),
     "staff.remove": ("district", "DA", "DA"),
     "district.administer": ("district", "DA", "DA"),
+    "sso.configure": ("district", "DA", "DA"),
+    "mfa.reset": ("district", "DA", "DA"),
 }
 
 
