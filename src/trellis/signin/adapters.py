@@ -1,6 +1,11 @@
 """allauth adapters: no self sign-up, and district SSO apps built from SSOConnection rows."""
 
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
@@ -16,6 +21,17 @@ from trellis.signin.secrets import SecretUnavailable
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return False  # accounts come from the district's rolls and invitations only
+
+    def is_reauthentication_required(self, *, app, **kwargs):
+        """A sign-in (password, SSO or MFA) in the last few minutes counts as re-entering one's
+        credentials: staff forced to enrol right after signing in (through SSO too, with no
+        password to re-enter) set MFA up at once; later changes ask again."""
+        request = context.request
+        if request is not None and request.user.is_authenticated:
+            records = get_authentication_records(request, request.user)
+            if records and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT:
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
 
 def _app(connection: SSOConnection, *, with_secret: bool) -> SocialApp:

@@ -1,7 +1,6 @@
 """Sign-in writes: SSO connections, linking a sign-in to its person, MFA resets, ending sessions."""
 
 from allauth.mfa.models import Authenticator
-from allauth.usersessions.models import UserSession
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -9,6 +8,7 @@ from trellis.accounts.invitations import free_username
 from trellis.accounts.models import Membership, User
 from trellis.accounts.permissions import require
 from trellis.accounts.roles import STAFF_ROLES, Role
+from trellis.accounts.sessions import end_sessions
 from trellis.core.models import AuditEvent
 from trellis.signin import secrets
 from trellis.signin.models import SignInPolicy, SSOConnection
@@ -18,19 +18,6 @@ REFUSAL = "Only the district's administrators connect its single sign-on."
 
 class SignInRefused(ValidationError):
     """A sign-in change the rules forbid; the message says why."""
-
-
-def end_sessions(user, *, keep_session_key: str = "") -> int:
-    """Sign the person out everywhere (but `keep_session_key`); the number of sessions ended.
-
-    Every sign-in is tracked by allauth's user sessions (on Django's user_logged_in), so
-    its list is the person's sessions; ending one deletes it from the session store.
-    """
-    ended = 0
-    for session in UserSession.objects.filter(user=user).exclude(session_key=keep_session_key):
-        session.end()
-        ended += 1
-    return ended
 
 
 @transaction.atomic
