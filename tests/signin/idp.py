@@ -41,12 +41,12 @@ def running_idp(tmp_path, accounts, redirect_uris):
     )
     issuer = f"http://127.0.0.1:{port}/o"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while True:
             try:
-                if requests.get(issuer + "/.well-known/openid-configuration", timeout=2).ok:
+                if requests.get(issuer + "/.well-known/openid-configuration", timeout=10).ok:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("the identity provider did not start: " + proc.stderr.read().decode()[-2000:])

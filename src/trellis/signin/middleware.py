@@ -8,6 +8,8 @@
   factor yet are sent to set one up before any other page: enrolment forced at sign-in.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -26,6 +28,21 @@ class SignInPolicyMiddleware:
 
     def __call__(self, request):
         return self.get_response(request)
+
+    def process_template_response(self, request, response):
+        """The sign-in page's SSO buttons post to Trellis, which redirects to the district's
+        identity provider: the page's form-action must allow those origins (CSP)."""
+        match = request.resolver_match
+        if match is not None and match.view_name == "accounts:login":
+            from trellis.signin.models import SSOConnection
+
+            origins = sorted({
+                "{0}://{1}".format(*urlsplit(c.issuer))
+                for c in SSOConnection.objects.enabled().only("kind", "issuer_url", "tenant_id")[:50]
+            })
+            if origins:
+                response._csp_update = {"form-action": origins}
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
