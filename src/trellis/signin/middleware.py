@@ -37,7 +37,7 @@ class SignInPolicyMiddleware:
             from trellis.signin.models import SSOConnection
 
             origins = sorted({
-                "{0}://{1}".format(*urlsplit(c.issuer))
+                "{}://{}".format(*urlsplit(c.issuer))
                 for c in SSOConnection.objects.enabled().only("kind", "issuer_url", "tenant_id")[:50]
             })
             if origins:
