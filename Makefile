@@ -36,7 +36,9 @@ migrate: install
 
 demo: install
 	TRELLIS_DEMO=1 DEBUG=1 $(MANAGE) migrate --noinput -v0
-	TRELLIS_DEMO=1 DEBUG=1 $(MANAGE) seed_demo
+	TRELLIS_DEMO=1 DEBUG=1 $(MANAGE) seed_demo --roster-zip var/demo-roster.zip
+	@# The district's SIS export, imported as a district would: keys the rows, then changes nothing.
+	TRELLIS_DEMO=1 DEBUG=1 $(MANAGE) import_oneroster maple-valley var/demo-roster.zip
 	@echo "Trellis is running on http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
 	TRELLIS_DEMO=1 DEBUG=1 $(MANAGE) runserver_with_worker 127.0.0.1:$(PORT)
 

@@ -25,7 +25,9 @@ else:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Where e-mailed links point. `runserver_with_worker` (make demo) sets it to the address it
+# serves on when the environment leaves it empty.
+SITE_URL = env("SITE_URL", default="") or "http://127.0.0.1:8000"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
     "trellis.students",
     "trellis.partners",
     "trellis.opportunities",
+    "trellis.rostering",
     "trellis.placements",
     "trellis.hours",
     "trellis.insights",

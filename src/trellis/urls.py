@@ -14,6 +14,7 @@ urlpatterns = [
     path("metrics", metrics.metrics_view, name="metrics"),
     # The home page lives in portals but keeps its name "core:home" beside core's own routes.
     path("", include((portal_urls.home_patterns + core_urls.urlpatterns, core_urls.app_name))),
+    path("work/", include("trellis.portals.urls")),
     path("accounts/", include("trellis.accounts.urls")),
     path("auth/", include("trellis.signin.allauth_urls")),
     path("signin/", include("trellis.signin.urls")),
@@ -29,6 +30,7 @@ urlpatterns = [
     path("lifecycle/", include("trellis.placements.lifecycle_urls")),
     path("rounds/", include("trellis.placements.round_urls")),
     path("districts/", include("trellis.districts.urls")),
+    path("rostering/", include("trellis.rostering.urls")),
     path("feeds/", include("trellis.hours.feed_urls")),
     path("schedules/", include("trellis.hours.schedule_urls")),
     path("hours/", include("trellis.hours.urls")),

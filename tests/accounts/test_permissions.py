@@ -132,6 +132,7 @@ TABLE = {
     "insights.view": ("school_a", "DA CD CA CoA", STAFF),
     "insights.act": ("school_a", COORDINATORS_OF_A, MANAGERS),
     "insights.configure": ("district", "DA CD", DISTRICT_WIDE_MANAGERS),
+    "roster.import": ("district", "DA CD", DISTRICT_WIDE_MANAGERS),
     "staff.invite": ("district", "DA", "DA"),
     "staff.remove": ("district", "DA", "DA"),
     "district.administer": ("district", "DA", "DA"),

@@ -17,8 +17,8 @@ from playwright.sync_api import expect
 
 from tests import factories as f
 from tests.browser.conftest import login
+from trellis.districts.calendar import district_today
 from trellis.hours.models import HourLog, PayPeriod
-from trellis.hours.services import district_today
 from trellis.placements.models import Placement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

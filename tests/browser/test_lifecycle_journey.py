@@ -83,7 +83,7 @@ def test_placement_is_confirmed_signed_by_everyone_started_withdrawn_and_replace
 
     # The board lists the proposed placement under "Proposed".
     coordinator.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Placement board"
+        "link", name="Placements"
     ).click()
     coordinator.wait_for_load_state()
     axe.check(coordinator)

@@ -140,15 +140,17 @@ def test_district_admin_cannot_grant_superuser_or_see_superusers(client, persona
 
 
 def test_audit_events_are_read_only(client, personas, district_admin_staff):
-    from trellis.core.models import AuditEvent
+    from trellis.core.models import AuditAction, AuditEvent
 
-    event = AuditEvent.record(actor=district_admin_staff, action="test.done", target=personas.placement_a)
+    event = AuditEvent.record(
+        actor=district_admin_staff, action=AuditAction.PLACEMENT_CONFIRMED, target=personas.placement_a
+    )
     client.force_login(district_admin_staff)
     assert client.get(changelist(event)).status_code == 200
     assert client.get(reverse("admin:core_auditevent_add")).status_code == 403
     response = client.post(change(event), {"action": "changed"})
     event.refresh_from_db()
-    assert event.action == "test.done"
+    assert event.action == "placement.confirmed"
     assert response.status_code in (200, 403)
 
 

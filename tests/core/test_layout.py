@@ -58,19 +58,32 @@ def test_csp_header_is_strict(client, personas):
     ("persona", "expected", "absent"),
     [
         ("coordinator_a", ["Home", "Students", "Partners", "Opportunities", "Placements"], []),
-        ("partner_admin_p", ["Home", "Our opportunities", "Our placements"], ["Students"]),
-        ("mentor_p", ["Home", "My interns"], ["Students", "Partners"]),
-        ("student_a_user", ["Home", "My placements", "Opportunities"], ["Students", "Partners"]),
-        ("guardian_a", ["Home", "My children", "Opportunities"], ["Students", "Partners"]),
+        ("partner_admin_p", ["Home", "Our organisation", "Approve hours"], ["Students", "Our opportunities"]),
+        ("mentor_p", ["Home", "My interns", "Approve hours"], ["Students", "Partners"]),
+        ("student_a_user", ["Home", "My placements", "Opportunities"], ["My learning", "Partners"]),
+        ("guardian_a", ["Home", "Opportunities"], ["Students", "Partners", "My children"]),
     ],
 )
 def test_navigation_links_follow_roles(client, personas, persona, expected, absent):
     client.force_login(getattr(personas, persona))
-    labels = [item["label"] for item in client.get(reverse("core:home")).context["nav_items"]]
+    items = client.get(reverse("core:home")).context["nav_items"]
+    labels = [item["label"] for item in items]
     for label in expected:
         assert label in labels
     for label in absent:
         assert label not in labels
+    # One way around: each page once, one home, and few enough links for a phone's menu.
+    assert len(labels) == len(set(labels)) and labels.count("Home") == 1
+    assert len({item["url"] for item in items}) == len(items) and len(items) <= 10
+
+
+def test_coordinators_placements_link_is_the_board_and_counselors_the_list(client, personas):
+    client.force_login(personas.coordinator_a)
+    nav = {i["label"]: i["url"] for i in client.get(reverse("core:home")).context["nav_items"]}
+    assert nav["Placements"] == reverse("lifecycle:board") and "Placement board" not in nav
+    client.force_login(personas.counselor_a)
+    nav = {i["label"]: i["url"] for i in client.get(reverse("core:home")).context["nav_items"]}
+    assert nav["Placements"] == reverse("placements:list")
 
 
 def test_current_page_is_marked_in_navigation(client, personas):

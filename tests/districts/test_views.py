@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -10,6 +11,7 @@ from tests.districts.helpers import add_standard_mappings, fixture_bytes, import
 from trellis.core.models import AuditEvent
 from trellis.districts import views as district_views
 from trellis.districts.models import CalendarDay, CalendarSource, DayType, DayTypeMapping
+from trellis.districts.services import add_day_type_mapping
 
 READERS = ["district_admin", "coordinator_district", "coordinator_a", "counselor_a"]
 IMPORTERS = ["district_admin", "coordinator_district"]
@@ -302,6 +304,30 @@ def test_coordinator_adds_and_removes_a_mapping(client, personas):
     assert "already exists" in duplicate.content.decode()
     response = client.post(reverse("districts:mapping_delete", args=["maple-valley", mapping.pk]))
     assert response.status_code == 302 and not DayTypeMapping.objects.exists()
+    events = AuditEvent.objects.filter(target_type="districts.daytypemapping").order_by("id")
+    assert [(e.action, e.actor, e.district) for e in events] == [
+        ("day_type_mapping.added", personas.coordinator_district, personas.district),
+        ("day_type_mapping.removed", personas.coordinator_district, personas.district),
+    ]
+    assert events[0].data == {
+        "match_field": "category",
+        "pattern": "Snow Day",
+        "day_type": "no_school",
+        "early_release_time": "",
+    }
+
+
+def test_mapping_services_refuse_a_school_coordinator(personas):
+    with pytest.raises(PermissionDenied, match="calendar importers"):
+        add_day_type_mapping(
+            district=personas.district,
+            match_field="category",
+            pattern="Snow Day",
+            day_type="no_school",
+            actor=personas.coordinator_a,
+        )
+    assert not DayTypeMapping.objects.exists()
+    assert not AuditEvent.objects.filter(action="day_type_mapping.added").exists()
 
 
 def test_mapping_of_another_district_cannot_be_deleted(client, personas):

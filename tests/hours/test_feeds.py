@@ -12,8 +12,9 @@ from tests import factories as f
 from tests.districts.helpers import imported
 from trellis.accounts.models import Membership
 from trellis.core.models import AuditEvent
+from trellis.core.tokens import hash_token
 from trellis.hours import feeds as feeds_module
-from trellis.hours.feeds import build_feed, hash_token, issue_feed, revoke_feed
+from trellis.hours.feeds import build_feed, issue_feed, revoke_feed
 from trellis.hours.models import CalendarFeed
 from trellis.hours.schedule import generate_sessions
 from trellis.placements.models import Placement

@@ -10,6 +10,7 @@ from django.urls import reverse
 from tests import factories as f
 from tests.hours.hours_helpers import MONDAY, current, log, school_year
 from trellis.core.models import AuditEvent
+from trellis.districts.calendar import district_today
 from trellis.hours import services
 from trellis.hours.models import HourLog
 from trellis.hours.selectors import flagged_logs_for_user
@@ -104,7 +105,7 @@ def test_dates_outside_the_placement_are_refused(world, day, message):
 
 
 def test_future_dates_are_refused(world):
-    tomorrow = services.district_today(world.district) + dt.timedelta(days=1)
+    tomorrow = district_today(world.district) + dt.timedelta(days=1)
     with pytest.raises(ValidationError) as error:
         submit(world, day=tomorrow)
     assert "future" in str(error.value.message_dict["date"])

@@ -4,10 +4,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from tests import factories as f
 from tests.hours.hours_helpers import MONDAY, current, log, paid
+from trellis.core.models import AuditEvent
+from trellis.hours import pay_services
 from trellis.hours.models import HourLog, PayPeriod, ProgramBudget
 from trellis.hours.pay import budget_report, payroll_for
 from trellis.placements.models import Placement
@@ -139,6 +142,36 @@ def test_district_coordinator_adds_edits_and_deletes_a_pay_period(client, world)
     assert (period.name, period.end_date) == ("November 2026", dt.date(2026, 11, 29))
     assert client.post(reverse("hours:pay_period_delete", args=[period.pk])).status_code == 302
     assert not PayPeriod.objects.exists()
+    events = AuditEvent.objects.filter(target_type="hours.payperiod", target_id=str(period.pk))
+    created, updated, deleted = events.order_by("created_at", "id")
+    assert [e.action for e in (created, updated, deleted)] == [
+        "pay_period.created",
+        "pay_period.updated",
+        "pay_period.deleted",
+    ]
+    assert {e.actor for e in events} == {world.coordinator_district}
+    assert all(e.district == world.district for e in events)
+    assert created.data == {"name": "November", "start_date": "2026-11-01", "end_date": "2026-11-30"}
+    assert updated.data["changes"] == {
+        "name": {"old": "November", "new": "November 2026"},
+        "end_date": {"old": "2026-11-30", "new": "2026-11-29"},
+    }
+    assert deleted.data["name"] == "November 2026"
+
+
+def test_pay_period_services_refuse_a_school_coordinator_and_write_nothing(world, period):
+    before = AuditEvent.objects.count()
+    with pytest.raises(PermissionDenied, match="district-wide coordinators"):
+        pay_services.create_pay_period(
+            district=world.district,
+            name="X",
+            start_date=dt.date(2026, 12, 1),
+            end_date=dt.date(2026, 12, 2),
+            actor=world.coordinator_a,
+        )
+    with pytest.raises(PermissionDenied):
+        pay_services.delete_pay_period(period=period, actor=world.coordinator_a)
+    assert PayPeriod.objects.count() == 1 and AuditEvent.objects.count() == before
 
 
 def test_overlapping_or_reversed_pay_periods_are_refused(client, world, period):
@@ -291,6 +324,40 @@ def test_coordinator_creates_a_budget(client, world):
     assert item.district == world.district and list(item.opportunities.all()) == [
         world.opportunity_p
     ]
+    event = AuditEvent.objects.get(action="budget.created", target_id=str(item.pk))
+    assert event.actor == world.coordinator_district and event.district == world.district
+    assert event.data == {
+        "name": "Summer",
+        "school_year": year.pk,
+        "amount": "5000.00",
+        "opportunities": [world.opportunity_p.pk],
+    }
+    client.post(
+        reverse("hours:budget_edit", args=[item.pk]),
+        {"name": "Summer", "school_year": year.pk, "amount": "6000", "opportunities": []},
+    )
+    item.refresh_from_db()
+    assert item.amount == Decimal("6000") and not item.opportunities.exists()
+    event = AuditEvent.objects.get(action="budget.updated", target_id=str(item.pk))
+    assert event.data["changes"] == {
+        "amount": {"old": "5000.00", "new": "6000.00"},
+        "opportunities": {"old": [world.opportunity_p.pk], "new": []},
+    }
+
+
+def test_budget_services_refuse_a_school_coordinator(world, budget):
+    with pytest.raises(PermissionDenied, match="district-wide coordinators"):
+        pay_services.update_budget(
+            budget=budget,
+            name="Taken over",
+            school_year=budget.school_year,
+            amount=Decimal("1"),
+            opportunities=[],
+            actor=world.coordinator_a,
+        )
+    budget.refresh_from_db()
+    assert budget.name != "Taken over"
+    assert not AuditEvent.objects.filter(action="budget.updated").exists()
 
 
 def test_budget_form_refuses_another_districts_opportunity(client, world):

@@ -14,6 +14,7 @@ from tests.placements.lifecycle_support import (
 )
 from trellis.placements import services
 from trellis.placements.agreements import make_guardian_token
+from trellis.placements.lifecycle_views import BOARD_CARDS
 from trellis.placements.models import Outcome, Placement, Signature
 
 OUTSIDERS_OF_BOARD = ["student_a_user", "mentor_p", "partner_admin_p", "guardian_a", "counselor_a"]
@@ -123,9 +124,29 @@ def test_board_paginates_each_status_on_its_own(client, personas):
     response = client.get(reverse("lifecycle:board"), {"proposed_page": 2})
     sections = {s["status"].value: s for s in response.context["sections"]}
     assert sections["proposed"]["page_obj"].number == 2
-    assert len(sections["proposed"]["page_obj"].object_list) == 5
+    assert len(sections["proposed"]["page_obj"].object_list) == BOARD_CARDS
     assert sections["active"]["page_obj"].number == 1
     assert "proposed_page=1" in sections["proposed"]["prev_url"]
+    assert "proposed_page=3" in sections["proposed"]["next_url"]
+
+
+def test_board_is_columns_by_status_with_counts_and_loads_more_cards_in_place(client, personas):
+    opportunity = f.OpportunityFactory(partner=personas.partner_p, seats=100)
+    f.PlacementFactory.create_batch(
+        BOARD_CARDS + 3, opportunity=opportunity, student__school=personas.school_a,
+        status="proposed",
+    )
+    client = login(client, personas.coordinator_a)
+    html = client.get(reverse("lifecycle:board")).content.decode()
+    assert html.count('class="board-column"') == 5
+    assert html.count('class="board-card"') == BOARD_CARDS + 1  # 12 proposed + 1 active
+    assert f'data-count="{BOARD_CARDS + 3}"' in html and "Show more" in html
+    more = client.get(
+        reverse("lifecycle:board"), {"proposed_page": 2, "column": "proposed"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "<html" not in more and more.count('class="board-card"') == 3
+    assert "Show more" not in more and "board-column" not in more
 
 
 def test_board_returns_only_the_results_fragment_to_htmx(client, personas):

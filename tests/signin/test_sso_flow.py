@@ -158,3 +158,10 @@ def test_an_id_token_whose_nonce_is_not_this_attempts_is_refused(client, persona
     assert response.status_code == 403
     assert AuditEvent.objects.get(action="signin.sso_refused").data["reason"] == "nonce"
     assert not signed_in_as(client).is_authenticated
+
+
+def test_a_student_is_matched_by_oneroster_sourced_id(client, personas, connection):
+    student = f.StudentFactory(school=personas.school_a, sourced_id="SIS-0077", email="")
+    assert sso_sign_in(client, "sis.kid@example.org").status_code == 302
+    student.refresh_from_db()
+    assert student.user == signed_in_as(client)

@@ -15,9 +15,24 @@ class User(AbstractUser):
     """A person who signs in. What they may see comes only from their memberships."""
 
     email = models.EmailField("e-mail address", blank=True)
+    # District staff rostered from the SIS (OneRoster): who they are there, so a re-import
+    # updates the same account and single sign-on can match it.
+    rostered_district = models.ForeignKey(
+        "districts.District", null=True, blank=True, on_delete=models.SET_NULL, related_name="rostered_staff",
+        help_text="The district whose SIS rosters this person as staff.",
+    )
+    sourced_id = models.CharField(
+        max_length=255, null=True, blank=True, help_text="The SIS's OneRoster sourcedId for this person."
+    )
+    sis_role = models.CharField(
+        max_length=40, blank=True, help_text="The person's role in the SIS (teacher, counselor, principal, …)."
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            models.UniqueConstraint(fields=["rostered_district", "sourced_id"], name="user_unique_sourced_id"),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.username

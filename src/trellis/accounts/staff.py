@@ -15,7 +15,7 @@ from trellis.accounts.models import Membership, User
 from trellis.accounts.permissions import district_ids, permitted, require
 from trellis.accounts.roles import SCHOOL_STAFF_ROLES, STAFF_ROLES, Role
 from trellis.accounts.sessions import end_sessions
-from trellis.core.models import AuditEvent
+from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.notifications import notify
 
 STAFF_CHOICES = tuple(role for role in Role if role in STAFF_ROLES)
@@ -98,7 +98,7 @@ def invite_staff(*, district, actor, first_name, last_name, email, role, school=
     membership = Membership.objects.create(user=user, role=role, district=district, school=school)
     AuditEvent.record(
         actor=actor,
-        action="staff.invited" if created else "staff.role_added",
+        action=AuditAction.STAFF_INVITED if created else AuditAction.STAFF_ROLE_ADDED,
         target=membership,
         district=district,
         data={**_describe(membership), "new_account": created},
@@ -129,7 +129,7 @@ def remove_staff_role(*, membership, actor):
     user = membership.user
     AuditEvent.record(
         actor=actor,
-        action="staff.role_removed",
+        action=AuditAction.STAFF_ROLE_REMOVED,
         target=user,
         district=membership.district,
         data=_describe(membership),
@@ -141,7 +141,7 @@ def remove_staff_role(*, membership, actor):
         ended = end_sessions(user)
         AuditEvent.record(
             actor=actor,
-            action="account.deactivated",
+            action=AuditAction.ACCOUNT_DEACTIVATED,
             target=user,
             district=membership.district,
             data={"reason": "no role left", "sessions_ended": ended},
@@ -159,7 +159,7 @@ def resend_staff_invitation(*, membership, actor):
     _send_invitation(membership, actor)
     AuditEvent.record(
         actor=actor,
-        action="staff.invitation_resent",
+        action=AuditAction.STAFF_INVITATION_RESENT,
         target=membership,
         district=membership.district,
     )

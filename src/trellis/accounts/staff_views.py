@@ -1,7 +1,6 @@
 """District staff pages: who has a staff role, invite someone, take a role away (district admins)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -25,14 +24,12 @@ def _membership_or_404(user, pk):
     return get_for_user(staff.staff_memberships(user), user, pk, action="staff.remove")
 
 
-@login_required
 def staff_list(request):
     _district_ids_or_404(request.user)
     page_obj = paginate(request, staff.staff_memberships(request.user))
     return render(request, "accounts/staff/list.html", {"page_obj": page_obj})
 
 
-@login_required
 def staff_invite(request):
     district_ids = _district_ids_or_404(request.user)
     form = StaffInviteForm(request.POST or None, district_ids=district_ids)
@@ -60,7 +57,6 @@ def staff_invite(request):
     return render(request, "accounts/staff/invite.html", {"form": form})
 
 
-@login_required
 @require_POST
 def staff_remove(request, pk):
     membership = _membership_or_404(request.user, pk)
@@ -76,7 +72,6 @@ def staff_remove(request, pk):
     return redirect("accounts:staff")
 
 
-@login_required
 @require_POST
 def staff_resend(request, pk):
     membership = _membership_or_404(request.user, pk)

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from trellis.core.audit import AuditAction
+
 
 class Weekday(models.IntegerChoices):
     """Bit values for weekday sets (availability, schedules); Monday is bit 0 like date.weekday()."""
@@ -73,7 +75,16 @@ class AuditEvent(models.Model):
 
     @classmethod
     def record(cls, *, actor, action, target=None, district=None, data=None, ip_address=None, actor_label=""):
-        """Append one event; callers run inside their service's transaction."""
+        """Append one event; callers run inside their service's transaction.
+
+        `action` must be an `AuditAction` member: a free-form string is refused, so the
+        trail's vocabulary stays the one enumeration in core/audit.py.
+        """
+        if not isinstance(action, AuditAction):
+            raise TypeError(
+                f"AuditEvent.record needs an AuditAction member, not {action!r}; "
+                "add the action to trellis.core.audit.AuditAction."
+            )
         if district is None and target is not None:
             district = getattr(target, "district", None)
         user = actor if getattr(actor, "is_authenticated", False) else None

@@ -60,12 +60,19 @@ class School(models.Model):
     zip_code = models.CharField(max_length=10, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+    sourced_id = models.CharField(
+        max_length=255, null=True, blank=True, help_text="The SIS's OneRoster sourcedId (opaque, case-sensitive)."
+    )
+    is_active = models.BooleanField(default=True, help_text="Off when the SIS no longer lists the school.")
 
     access_paths = AccessPaths(district="district_id", school="pk")
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["district", "slug"], name="school_unique_slug")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "slug"], name="school_unique_slug"),
+            models.UniqueConstraint(fields=["district", "sourced_id"], name="school_unique_sourced_id"),
+        ]
 
     def __str__(self):
         return self.name
@@ -76,11 +83,13 @@ class SchoolYear(models.Model):
     name = models.CharField(max_length=40, help_text="e.g. 2026–27")
     start_date = models.DateField()
     end_date = models.DateField()
+    sourced_id = models.CharField(max_length=255, null=True, blank=True, help_text="The SIS's OneRoster sourcedId.")
 
     class Meta:
         ordering = ["-start_date"]
         constraints = [
             models.UniqueConstraint(fields=["district", "name"], name="school_year_unique_name"),
+            models.UniqueConstraint(fields=["district", "sourced_id"], name="school_year_unique_sourced_id"),
             models.CheckConstraint(name="school_year_ends_after_start", condition=Q(end_date__gt=F("start_date"))),
         ]
 
@@ -105,10 +114,15 @@ class Term(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     start_date = models.DateField()
     end_date = models.DateField()
+    sourced_id = models.CharField(
+        max_length=255, null=True, blank=True,
+        help_text="The SIS's OneRoster sourcedId; unique within the school year's district (the importer keeps it so).",
+    )
 
     class Meta:
         ordering = ["start_date"]
         constraints = [
+            models.UniqueConstraint(fields=["school_year", "sourced_id"], name="term_unique_sourced_id"),
             models.CheckConstraint(name="term_ends_after_start", condition=Q(end_date__gt=F("start_date"))),
         ]
 

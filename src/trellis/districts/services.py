@@ -1,20 +1,29 @@
-"""District calendar writes: importing an ICS calendar and editing a day by hand."""
+"""District calendar writes: importing an ICS calendar, its day-type mappings, editing a day by hand."""
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from trellis.core.metrics import timed
-from trellis.core.models import AuditEvent
+from trellis.core.models import AuditAction, AuditEvent
 from trellis.districts.ics import CalendarImportError, parse_calendar, plan_days
-from trellis.districts.models import CalendarDay, CalendarSource, DayType
+from trellis.districts.models import CalendarDay, CalendarSource, DayType, DayTypeMapping
 
 UNMATCHED_SHOWN = 10
 
-__all__ = ["CalendarImportError", "ImportSummary", "import_calendar", "set_calendar_day"]
+__all__ = [
+    "CalendarImportError",
+    "ImportSummary",
+    "add_day_type_mapping",
+    "import_calendar",
+    "remove_day_type_mapping",
+    "set_calendar_day",
+]
+MAPPING_REFUSAL = "Only the district's calendar importers (district-wide staff) change its mappings."
 
 
 @dataclass
@@ -135,7 +144,7 @@ def import_calendar(*, district, ics_bytes: bytes, actor, source_label: str) -> 
     source.save(update_fields=["last_imported_at", "last_result"])
     AuditEvent.record(
         actor=actor,
-        action="calendar.imported",
+        action=AuditAction.CALENDAR_IMPORTED,
         target=source,
         district=district,
         data={k: v for k, v in summary.as_dict().items() if k != "unmatched"}
@@ -180,7 +189,7 @@ def set_calendar_day(
     row.save()
     AuditEvent.record(
         actor=actor,
-        action="calendar_day.edited",
+        action=AuditAction.CALENDAR_DAY_EDITED,
         target=row,
         district=district,
         data={
@@ -195,3 +204,55 @@ def set_calendar_day(
         },
     )
     return row
+
+
+def _mapping_values(mapping) -> dict:
+    return {
+        "match_field": mapping.match_field,
+        "pattern": mapping.pattern,
+        "day_type": mapping.day_type,
+        "early_release_time": str(mapping.early_release_time or ""),
+    }
+
+
+def _require_import(actor, district) -> None:
+    # districts sits below accounts: it asks the user, who answers from the capability table.
+    if not (getattr(actor, "is_authenticated", False) and actor.can("calendar.import", district)):
+        raise PermissionDenied(MAPPING_REFUSAL)
+
+
+@transaction.atomic
+def add_day_type_mapping(
+    *, district, match_field, pattern, day_type, early_release_time=None, actor
+) -> DayTypeMapping:
+    """A rule the next import applies: events of this category (or title words) mark this day type."""
+    _require_import(actor, district)
+    mapping = DayTypeMapping.objects.create(
+        district=district,
+        match_field=match_field,
+        pattern=pattern,
+        day_type=day_type,
+        early_release_time=early_release_time,
+    )
+    AuditEvent.record(
+        actor=actor,
+        action=AuditAction.DAY_TYPE_MAPPING_ADDED,
+        target=mapping,
+        district=district,
+        data=_mapping_values(mapping),
+    )
+    return mapping
+
+
+@transaction.atomic
+def remove_day_type_mapping(*, mapping, actor) -> None:
+    """Drop a mapping; days already imported keep their type until the calendar is imported again."""
+    _require_import(actor, mapping.district)
+    AuditEvent.record(
+        actor=actor,
+        action=AuditAction.DAY_TYPE_MAPPING_REMOVED,
+        target=mapping,
+        district=mapping.district,
+        data=_mapping_values(mapping),
+    )
+    mapping.delete()

@@ -4,7 +4,6 @@ import calendar as pycalendar
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +17,12 @@ from trellis.districts.forms import CalendarDayForm, CalendarImportForm, DayType
 from trellis.districts.ics import CalendarImportError, fetch_ics
 from trellis.districts.models import CalendarDay, CalendarSource, DayTypeMapping
 from trellis.districts.selectors import calendar_districts_for_user, get_district_for_calendar
-from trellis.districts.services import import_calendar, set_calendar_day
+from trellis.districts.services import (
+    add_day_type_mapping,
+    import_calendar,
+    remove_day_type_mapping,
+    set_calendar_day,
+)
 
 WEEKDAY_NAMES = [(pycalendar.day_name[i], pycalendar.day_abbr[i]) for i in range(7)]
 
@@ -43,7 +47,6 @@ def _calendar_url(district, *, month: dt.date, school=None) -> str:
     return f"{reverse('districts:calendar', args=[district.slug])}?{urlencode(query)}"
 
 
-@login_required
 @require_GET
 def calendar_home(request):
     """The short link in the navigation: the calendar of the user's (first) district."""
@@ -53,7 +56,6 @@ def calendar_home(request):
     return redirect("districts:calendar", slug=district.slug)
 
 
-@login_required
 @require_GET
 def calendar_month(request, slug):
     district, access = get_district_for_calendar(request.user, slug)
@@ -117,7 +119,6 @@ def _parse_date(value: str) -> dt.date:
         raise Http404("No such date.") from None
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def calendar_day(request, slug, date):
     """Set one day's type by hand (kept by later imports); audited."""
@@ -177,7 +178,6 @@ def _require_import(request, slug):
     return district, access
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def calendar_import(request, slug):
     """Upload an ICS file or give its address; the result (and unmatched events) is shown at once."""
@@ -204,7 +204,6 @@ def calendar_import(request, slug):
     return _render_import(request, district, form, summary)
 
 
-@login_required
 @require_POST
 def calendar_reimport(request, slug, pk):
     """Fetch a saved calendar address again and import it."""
@@ -239,14 +238,13 @@ def _render_import(request, district, form, summary):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def mapping_list(request, slug):
     """The coordinator's mappings from event categories or titles to day types; add one here."""
     district, _ = _require_import(request, slug)
     form = DayTypeMappingForm(request.POST if request.method == "POST" else None, district=district)
     if request.method == "POST" and form.is_valid():
-        mapping = form.save()
+        mapping = add_day_type_mapping(district=district, actor=request.user, **form.cleaned_data)
         messages.success(
             request, f"Mapping added: {mapping}. Import the calendar again to apply it."
         )
@@ -265,11 +263,10 @@ def mapping_list(request, slug):
     return render(request, "districts/mappings.html", context)
 
 
-@login_required
 @require_POST
 def mapping_delete(request, slug, pk):
     district, _ = _require_import(request, slug)
-    mapping = get_object_or_404(DayTypeMapping, district=district, pk=pk)
-    mapping.delete()
+    mapping = get_object_or_404(DayTypeMapping.objects.select_related("district"), district=district, pk=pk)
+    remove_day_type_mapping(mapping=mapping, actor=request.user)
     messages.success(request, f"Mapping removed: {mapping}.")
     return redirect("districts:mappings", slug=district.slug)

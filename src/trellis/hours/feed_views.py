@@ -5,7 +5,7 @@ partner's administrator an opportunity's. Anyone else gets a 404, like an unknow
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -95,7 +95,6 @@ def _owner_still_valid(feed: CalendarFeed) -> bool:
 # Owner pages
 
 
-@login_required
 @require_GET
 def feed_index(request):
     """Every feed the signed-in user may manage."""
@@ -109,7 +108,6 @@ def feed_index(request):
     return render(request, "hours/feed_index.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def student_feed(request):
     student = own_student(request.user)
@@ -120,7 +118,6 @@ def student_feed(request):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def mentor_feed(request, pk):
     mentor = get_mentor_for_feed(request.user, pk)
@@ -128,7 +125,6 @@ def mentor_feed(request, pk):
     return _manage(request, mentor, title=f"My students' sessions at {mentor.partner}", here=here)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def opportunity_feed(request, pk):
     opportunity = get_opportunity_for_feed(request.user, pk)

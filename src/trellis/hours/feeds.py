@@ -6,15 +6,14 @@ calendar apps update events in place instead of duplicating them.
 """
 
 import datetime as dt
-import hashlib
-import secrets
 from zoneinfo import ZoneInfo
 
 import icalendar
 from django.db import transaction
 from django.utils import timezone
 
-from trellis.core.models import AuditEvent
+from trellis.core.models import AuditAction, AuditEvent
+from trellis.core.tokens import hash_token, new_token
 from trellis.districts.calendar import district_today
 from trellis.hours.models import CalendarFeed, Session
 
@@ -23,10 +22,6 @@ REFRESH_INTERVAL = dt.timedelta(hours=6)  # keep X-PUBLISHED-TTL below in step
 PAST_DAYS_SHOWN = 60
 MAX_EVENTS = 2000
 UID_DOMAIN = "trellis"
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _owner_fields(owner) -> dict:
@@ -66,13 +61,13 @@ def issue_feed(*, owner, actor) -> tuple[CalendarFeed, str]:
     now = timezone.now()
     lookup = {k: v for k, v in fields.items() if k != "owner_kind"}
     replaced = CalendarFeed.objects.active().filter(**lookup).update(revoked_at=now)
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     feed = CalendarFeed.objects.create(
         token_hash=hash_token(token), created_by=_user(actor), **fields
     )
     AuditEvent.record(
         actor=actor,
-        action="calendar_feed.regenerated" if replaced else "calendar_feed.issued",
+        action=AuditAction.CALENDAR_FEED_REGENERATED if replaced else AuditAction.CALENDAR_FEED_ISSUED,
         target=feed,
         district=_district_of(owner),
         data={"owner_kind": feed.owner_kind, "owner_id": owner.pk},
@@ -88,7 +83,7 @@ def revoke_feed(*, feed: CalendarFeed, actor) -> CalendarFeed:
         feed.save(update_fields=["revoked_at"])
         AuditEvent.record(
             actor=actor,
-            action="calendar_feed.revoked",
+            action=AuditAction.CALENDAR_FEED_REVOKED,
             target=feed,
             district=_district_of(feed.owner),
             data={"owner_kind": feed.owner_kind, "owner_id": feed.owner.pk},

@@ -1,21 +1,15 @@
-"""Tokens for the e-mailed approval links: random, stored only as a hash, single use, expiring.
-
-The token is 256 random bits (URL-safe); the database keeps its SHA-256, so a copy of the
-database cannot approve anything. A link is found by hashing the token from the URL.
-"""
+"""The e-mailed approval links: a secret token (core.tokens), single use, expiring."""
 
 import datetime as dt
-import hashlib
-import secrets
 
 from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from trellis.core.notifications import absolute_url
+from trellis.core.tokens import hash_token
 from trellis.hours.models import ApprovalLink
-
-TOKEN_BYTES = 32
 
 
 class LinkGone(Exception):
@@ -26,16 +20,8 @@ class LinkGone(Exception):
         self.reason = reason  # "used" or "expired"
 
 
-def new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def link_url(token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("hours:link", args=[token])
+    return absolute_url(reverse("hours:link", args=[token]))
 
 
 def expiry_from(now=None):

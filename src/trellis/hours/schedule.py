@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Count
 
-from trellis.core.models import AuditEvent, weekdays_in
+from trellis.core.models import AuditAction, AuditEvent, weekdays_in
 from trellis.districts.calendar import DistrictCalendar, district_today
 from trellis.districts.models import DayType
 from trellis.hours.labour import Shift, Violation, check_schedule
@@ -253,7 +253,7 @@ def generate_sessions(*, placement, actor, today: dt.date | None = None) -> Gene
     )
     AuditEvent.record(
         actor=actor,
-        action="placement.sessions_generated",
+        action=AuditAction.PLACEMENT_SESSIONS_GENERATED,
         target=placement,
         district=placement.district,
         data={
@@ -308,7 +308,7 @@ def save_placement_schedule(
     result = generate_sessions(placement=placement, actor=actor, today=today)
     AuditEvent.record(
         actor=actor,
-        action="placement.schedule_saved",
+        action=AuditAction.PLACEMENT_SCHEDULE_SAVED,
         target=placement,
         district=placement.district,
         data={

@@ -2,34 +2,24 @@
 that sets the pattern and regenerates the sessions (refused when a youth labour rule breaks)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from trellis.accounts.permissions import can
 from trellis.core.lists import paginate
-from trellis.core.tenancy import get_for_user
 from trellis.hours.schedule import ScheduleRefused, ScheduleTotals, save_placement_schedule
 from trellis.hours.schedule_forms import ScheduleForm
-from trellis.placements.models import Placement
+from trellis.placements.selectors import get_placement_for_user
 
 
-def get_placement_for_schedule(user, pk, *, edit: bool):
-    """The placement if the user is district or school staff over it (editors for a POST), else 404."""
-    return get_for_user(
-        Placement.objects.select_related("district", "student__school", "opportunity__partner"),
-        user,
-        pk,
-        action="schedule.edit" if edit else "schedule.view",
-    )
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def placement_schedule(request, pk):
     editing = request.method == "POST"
-    placement = get_placement_for_schedule(request.user, pk, edit=editing)
+    # District or school staff over the placement (editors for a POST); anyone else gets a 404.
+    placement = get_placement_for_user(
+        request.user, pk, action="schedule.edit" if editing else "schedule.view"
+    )
     can_edit = can(request.user, "schedule.edit", placement)
     form = ScheduleForm(
         request.POST if editing else None, initial=ScheduleForm.initial_for(placement)

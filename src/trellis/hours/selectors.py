@@ -10,7 +10,6 @@ flagged ones (hours.correct, hours.oversee) and sees pay and budgets.
 from trellis.accounts.permissions import permitted
 from trellis.core.tenancy import get_for_user
 from trellis.hours.models import HourLog, PayPeriod, ProgramBudget
-from trellis.placements.models import Placement
 
 LOG_RELATED = (
     "placement__student",
@@ -30,16 +29,6 @@ def approvable_logs(user):
     )
 
 
-def get_placement_for_user(user, pk) -> Placement:
-    return get_for_user(
-        Placement.objects.select_related(
-            "student__school", "district", "opportunity__partner", "mentor__user"
-        ),
-        user,
-        pk,
-    )
-
-
 def get_hour_log_for_user(user, pk) -> HourLog:
     return get_for_user(HourLog.objects.select_related(*LOG_RELATED), user, pk)
 
@@ -51,6 +40,16 @@ def hour_logs_for_user(user):
 def overseen_logs(user):
     """Logs the user sees and follows up as coordinator (a school coordinator: their school's)."""
     return permitted(user, "hours.oversee", HourLog.objects.for_user(user))
+
+
+def awaiting_mentor_logs(user):
+    """Submitted logs the coordinator follows up, oldest first (the mentors have not decided)."""
+    return (
+        overseen_logs(user)
+        .filter(status=HourLog.Status.SUBMITTED)
+        .select_related(*LOG_RELATED)
+        .order_by("date", "start_time", "pk")
+    )
 
 
 def flagged_logs_for_user(user):

@@ -5,7 +5,6 @@ e-mailed link, coordinator corrections. Every change is audited; e-mail goes out
 import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -14,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from trellis.accounts.permissions import can
-from trellis.core.models import AuditEvent
+from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.notifications import Verb, notify
-from trellis.districts.calendar import DistrictCalendar, monday_of
+from trellis.core.tokens import hash_token, new_token
+from trellis.districts.calendar import DistrictCalendar, district_today, monday_of
 from trellis.hours import links
 from trellis.hours.labour import Shift, check_schedule
 from trellis.hours.models import ApprovalLink, HourLog
@@ -24,15 +24,6 @@ from trellis.hours.totals import recount_placements
 from trellis.placements.models import Placement
 
 EDITABLE_BY_STUDENT = (HourLog.Status.SUBMITTED, HourLog.Status.RETURNED)
-
-
-def district_today(district) -> dt.date:
-    """Today where the district is: "not in the future" means the district's calendar day."""
-    try:
-        zone = ZoneInfo(district.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = timezone.get_current_timezone()
-    return timezone.localdate(timezone=zone)
 
 
 def hours_between(start: dt.time, end: dt.time) -> Decimal:
@@ -216,7 +207,7 @@ def log_hours(
     )
     flags = refresh_labour_flags(placement.student, date, focus=log)
     _audit(
-        "hour_log.submitted",
+        AuditAction.HOUR_LOG_SUBMITTED,
         log,
         actor=actor,
         data={
@@ -257,16 +248,16 @@ def update_hour_log(
     log.date, log.start_time, log.end_time = date, start_time, end_time
     log.description = description.strip()
     if is_coordinator and not is_owner:
-        action = "hour_log.corrected"
+        action = AuditAction.HOUR_LOG_CORRECTED
     elif log.status == HourLog.Status.RETURNED:
-        action = "hour_log.resubmitted"
+        action = AuditAction.HOUR_LOG_RESUBMITTED
         log.status = HourLog.Status.SUBMITTED
         log.return_comment = ""
         log.approver = None
         log.approver_label = ""
         log.decided_at = None
     else:
-        action = "hour_log.edited"
+        action = AuditAction.HOUR_LOG_EDITED
     log.save()
     recount_placements([placement])
     refresh_labour_flags(placement.student, log.date, focus=log)
@@ -291,7 +282,7 @@ def delete_hour_log(*, log, actor) -> None:
         raise PermissionDenied("Only the student who logged these hours can delete them.")
     if log.status not in EDITABLE_BY_STUDENT:
         raise PermissionDenied("Approved hours can only be changed by a coordinator.")
-    _audit("hour_log.deleted", log, actor=actor, data={"old": _snapshot(log)})
+    _audit(AuditAction.HOUR_LOG_DELETED, log, actor=actor, data={"old": _snapshot(log)})
     student, day = log.placement.student, log.date
     log.delete()  # never an approved one, so the reports' roll-up is unchanged
     refresh_labour_flags(student, day)
@@ -328,7 +319,7 @@ def approve_hour_logs(*, logs, actor, ip_address=None) -> list[HourLog]:
     recount_placements({log.placement_id for log in logs})
     for log in logs:
         _audit(
-            "hour_log.approved",
+            AuditAction.HOUR_LOG_APPROVED,
             log,
             actor=actor,
             ip_address=ip_address,
@@ -351,7 +342,7 @@ def return_hour_log(*, log, actor, comment, ip_address=None) -> HourLog:
         log, status=HourLog.Status.RETURNED, approver=actor, label=_name(actor), comment=comment
     )
     log.save(update_fields=["status", "approver", "approver_label", "decided_at", "return_comment"])
-    _audit("hour_log.returned", log, actor=actor, ip_address=ip_address, data={"comment": comment})
+    _audit(AuditAction.HOUR_LOG_RETURNED, log, actor=actor, ip_address=ip_address, data={"comment": comment})
     _notify_returned(log, by=_name(actor))
     return log
 
@@ -390,10 +381,10 @@ def send_approval_request(*, mentor, logs, actor=None) -> ApprovalLink:
             raise ValidationError(f"The log of {log.date:%b %-d} is not awaiting approval.")
         if actor is not None and not can(actor, "hours.oversee", log):
             raise PermissionDenied("You can only send requests for students you coordinate.")
-    token = links.new_token()
+    token = new_token()
     link = ApprovalLink.objects.create(
         mentor=mentor,
-        token_hash=links.hash_token(token),
+        token_hash=hash_token(token),
         sent_to=mentor.user.email,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         expires_at=links.expiry_from(),
@@ -401,7 +392,7 @@ def send_approval_request(*, mentor, logs, actor=None) -> ApprovalLink:
     link.logs.set(logs)
     AuditEvent.record(
         actor=actor,
-        action="approval_link.sent",
+        action=AuditAction.APPROVAL_LINK_SENT,
         target=link,
         district=mentor.partner.district,
         data={
@@ -486,7 +477,7 @@ def decide_by_link(*, link, returns: dict, posted_ids=(), ip_address=None) -> di
         AuditEvent.record(
             actor=None,
             actor_label=links.approver_label(link.mentor),
-            action="approval_link.rejected",
+            action=AuditAction.APPROVAL_LINK_REJECTED,
             target=link,
             district=link.mentor.partner.district,
             data={"refused_log_ids": sorted(str(i) for i in outsiders)},
@@ -524,11 +515,11 @@ def _apply_link_decisions(link, bound, returns, ip_address) -> dict:
             _decide(
                 log, status=HourLog.Status.RETURNED, approver=None, label=label, comment=comment
             )
-            action, data = "hour_log.returned", {"comment": comment}
+            action, data = AuditAction.HOUR_LOG_RETURNED, {"comment": comment}
             result["returned"].append(pk)
         else:
             _decide(log, status=HourLog.Status.APPROVED, approver=None, label=label)
-            action, data = "hour_log.approved", {"hours": str(log.hours)}
+            action, data = AuditAction.HOUR_LOG_APPROVED, {"hours": str(log.hours)}
             result["approved"].append(pk)
         log.save(
             update_fields=["status", "approver", "approver_label", "decided_at", "return_comment"]
@@ -546,7 +537,7 @@ def _apply_link_decisions(link, bound, returns, ip_address) -> dict:
     AuditEvent.record(
         actor=None,
         actor_label=label,
-        action="approval_link.used",
+        action=AuditAction.APPROVAL_LINK_USED,
         target=link,
         district=link.mentor.partner.district,
         data=result,
@@ -559,7 +550,7 @@ def record_payroll_export(*, period, actor, fmt, row_count, ip_address=None) -> 
     """A payroll file leaves the system: who took it, which period, how many rows (FERPA §99.32)."""
     AuditEvent.record(
         actor=actor,
-        action="payroll.exported",
+        action=AuditAction.PAYROLL_EXPORTED,
         target=period,
         district=period.district,
         data={"format": fmt, "rows": row_count},

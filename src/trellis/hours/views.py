@@ -4,7 +4,7 @@ one service call, response. Outside scope is 404; in scope but not allowed is 40
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,8 +17,9 @@ from trellis.accounts.permissions import can, permitted
 from trellis.core.http import client_ip, refusal_text
 from trellis.core.lists import paginate
 from trellis.core.tenancy import get_for_user
+from trellis.districts.calendar import district_today
 from trellis.districts.models import District
-from trellis.hours import links, services
+from trellis.hours import links, pay_services, services
 from trellis.hours.exports import FORMATS, payroll_response
 from trellis.hours.forms import BudgetForm, HourLogForm, PayPeriodForm, ReturnForm
 from trellis.hours.models import HourLog
@@ -32,17 +33,18 @@ from trellis.hours.progress import (
 from trellis.hours.selectors import (
     LOG_RELATED,
     approvable_logs,
+    awaiting_mentor_logs,
     budgets_for_user,
     flagged_logs_for_user,
     get_budget_for_user,
     get_hour_log_for_user,
     get_pay_period_for_user,
-    get_placement_for_user,
     overseen_logs,
     pay_periods_for_user,
 )
-from trellis.hours.services import EDITABLE_BY_STUDENT, district_today
+from trellis.hours.services import EDITABLE_BY_STUDENT
 from trellis.placements.models import Placement
+from trellis.placements.selectors import get_placement_for_user
 
 
 def _require_coordinator(user):
@@ -53,7 +55,6 @@ def _require_coordinator(user):
 # --- Students, guardians, mentors: hours by placement -------------------------------------
 
 
-@login_required
 def index(request):
     """Hours by placement, for everyone: own, a child's, interns', or the students one coordinates."""
     user = request.user
@@ -87,12 +88,11 @@ def index(request):
     }
     if context["is_coordinator"]:
         scoped = overseen_logs(user)
-        context["awaiting_count"] = scoped.filter(status=HourLog.Status.SUBMITTED).count()
+        context["awaiting_count"] = awaiting_mentor_logs(user).count()
         context["flagged_count"] = scoped.exclude(labour_flags=[]).count()
     return render(request, "hours/index.html", context)
 
 
-@login_required
 def placement_hours(request, pk):
     """One placement's logs and progress; the student edits here, others read."""
     user = request.user
@@ -119,7 +119,6 @@ def placement_hours(request, pk):
     return render(request, "hours/placement_hours.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def log_hours(request, pk):
     """The student's "log hours" page: a scheduled session or hours outside the schedule."""
@@ -182,7 +181,6 @@ def _editable_log(request, pk):
     return log, owner, coordinator
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def edit_log(request, pk):
     """The student fixes a submitted or returned log; a coordinator corrects any log."""
@@ -220,7 +218,6 @@ def edit_log(request, pk):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def delete_log(request, pk):
     log, owner, _ = _editable_log(request, pk)
@@ -260,12 +257,18 @@ def _approval_response(request, notice, level):
     return redirect("hours:approvals")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def approvals(request):
-    """The mentor's "approve hours" page: tick logs and approve them together, or one by one."""
+    """The mentor's "approve hours" page: tick logs and approve them together, or one by one.
+    A coordinator (who does not approve) sees the logs waiting for mentors, to follow them up."""
     user = request.user
     if not can(user, "hours.approve"):
+        if request.method == "GET" and can(user, "hours.oversee"):
+            return render(
+                request,
+                "hours/awaiting.html",
+                {"page_obj": paginate(request, awaiting_mentor_logs(user))},
+            )
         raise Http404("No such page.")
     if request.method == "GET":
         return render(request, "hours/approvals.html", _approval_context(request))
@@ -288,7 +291,6 @@ def approvals(request):
     return _approval_response(request, f"Approved {len(logs)} {noun}.", "success")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def return_log(request, pk):
     """Send a log back to the student with a comment (inline row with htmx, a page without)."""
@@ -392,7 +394,6 @@ def _link_decisions(request):
 # --- Coordinators: flagged hours, reminders --------------------------------------------------
 
 
-@login_required
 def flagged(request):
     """Logs that break a youth labour rule, for the coordinator to follow up."""
     _require_coordinator(request.user)
@@ -403,7 +404,6 @@ def flagged(request):
     )
 
 
-@login_required
 @require_POST
 def send_requests(request):
     """E-mail every mentor with logs awaiting approval (in the coordinator's scope) a link."""
@@ -437,7 +437,6 @@ def _managed_districts(user, action="pay_period.manage"):
     return permitted(user, action, District.objects.all())
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def pay_periods(request):
     """Pay periods of the coordinator's districts; district-wide staff add new ones here."""
@@ -450,7 +449,13 @@ def pay_periods(request):
         if form is None:
             raise PermissionDenied("Only district-wide coordinators set pay periods.")
         if form.is_valid():
-            period = form.save()
+            period = pay_services.create_pay_period(
+                district=form.cleaned_data.get("district") or form.instance.district,
+                name=form.cleaned_data["name"],
+                start_date=form.cleaned_data["start_date"],
+                end_date=form.cleaned_data["end_date"],
+                actor=user,
+            )
             messages.success(request, f"Added the pay period {period.name}.")
             return redirect("hours:pay_periods")
     context = {
@@ -467,7 +472,6 @@ def _managed_period(request, pk):
     return period
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def pay_period_edit(request, pk):
     period = _managed_period(request, pk)
@@ -475,24 +479,28 @@ def pay_period_edit(request, pk):
         request.POST or None, instance=period, districts=_managed_districts(request.user)
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
+        pay_services.update_pay_period(
+            period=period,
+            name=form.cleaned_data["name"],
+            start_date=form.cleaned_data["start_date"],
+            end_date=form.cleaned_data["end_date"],
+            actor=request.user,
+        )
         messages.success(request, "Saved the pay period.")
         return redirect("hours:pay_periods")
     return render(request, "hours/pay_period_form.html", {"form": form, "period": period})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def pay_period_delete(request, pk):
     period = _managed_period(request, pk)
     if request.method == "POST":
-        period.delete()
+        pay_services.delete_pay_period(period=period, actor=request.user)
         messages.success(request, f"Deleted the pay period {period.name}.")
         return redirect("hours:pay_periods")
     return render(request, "hours/pay_period_delete.html", {"period": period})
 
 
-@login_required
 def payroll(request, pk):
     """One row per paid student/placement: approved hours in the period × rate."""
     period = get_pay_period_for_user(request.user, pk)
@@ -503,7 +511,6 @@ def payroll(request, pk):
     )
 
 
-@login_required
 def payroll_export(request, pk, fmt):
     if fmt not in FORMATS:
         raise Http404("No such format.")
@@ -522,7 +529,6 @@ def payroll_export(request, pk, fmt):
 # --- Coordinators: program budgets -----------------------------------------------------------
 
 
-@login_required
 def budgets(request):
     user = request.user
     _require_coordinator(user)
@@ -533,7 +539,6 @@ def budgets(request):
     return render(request, "hours/budgets.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def budget_create(request):
     user = request.user
@@ -550,13 +555,12 @@ def budget_create(request):
             return render(request, "hours/budget_district.html", {"districts": managed})
     form = BudgetForm(request.POST or None, district=district)
     if request.method == "POST" and form.is_valid():
-        budget = form.save()
+        budget = pay_services.create_budget(district=district, actor=user, **form.cleaned_data)
         messages.success(request, f"Created the budget {budget.name}.")
         return redirect("hours:budget", pk=budget.pk)
     return render(request, "hours/budget_form.html", {"form": form, "district": district})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def budget_edit(request, pk):
     budget = get_budget_for_user(request.user, pk)
@@ -564,7 +568,7 @@ def budget_edit(request, pk):
         raise PermissionDenied("Only district-wide coordinators change budgets.")
     form = BudgetForm(request.POST or None, instance=budget, district=budget.district)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        pay_services.update_budget(budget=budget, actor=request.user, **form.cleaned_data)
         messages.success(request, "Saved the budget.")
         return redirect("hours:budget", pk=budget.pk)
     return render(
@@ -574,7 +578,6 @@ def budget_edit(request, pk):
     )
 
 
-@login_required
 def budget(request, pk):
     """Planned spend (placed students × planned hours × rate) and spend to date against the budget."""
     item = get_budget_for_user(request.user, pk)

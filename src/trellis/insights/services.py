@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from trellis.core.models import AuditEvent, describe_weekdays
+from trellis.core.models import AuditAction, AuditEvent, describe_weekdays
 from trellis.insights.departments import RoleTemplate
 from trellis.insights.scope import get_insights_scope
 from trellis.opportunities.models import CareerCluster, Opportunity, OpportunityKind, SubCluster
@@ -147,14 +147,14 @@ def draft_in_district_opportunity(
     if partner_created:
         AuditEvent.record(
             actor=actor,
-            action="partner.created_for_department",
+            action=AuditAction.PARTNER_CREATED_FOR_DEPARTMENT,
             target=partner,
             district=district,
             data={"department": role.department},
         )
     AuditEvent.record(
         actor=actor,
-        action="opportunity.drafted_from_template",
+        action=AuditAction.OPPORTUNITY_DRAFTED_FROM_TEMPLATE,
         target=opportunity,
         district=district,
         data={
@@ -192,7 +192,7 @@ def update_perkins_rule(*, actor, min_hours: Decimal, kinds: list[str]):
     district.save(update_fields=["perkins_min_hours", "perkins_counted_kinds"])
     AuditEvent.record(
         actor=actor,
-        action="district.perkins_rule_changed",
+        action=AuditAction.DISTRICT_PERKINS_RULE_CHANGED,
         target=district,
         district=district,
         data={"before": before, "after": {"min_hours": str(min_hours), "kinds": sorted(kinds)}},

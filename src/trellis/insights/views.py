@@ -5,7 +5,6 @@ the scoped querysets, and runs a fixed number of queries whatever the district's
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -60,7 +59,6 @@ def _export(fmt, filename, header, rows, sheet_title):
     raise Http404("Unknown format.")
 
 
-@login_required
 def index(request):
     scope = get_insights_scope(request.user)
     return render(request, "insights/index.html", {"scope": scope, "reports": REPORTS})
@@ -163,7 +161,6 @@ def _gap_chart(analysis):
     )
 
 
-@login_required
 def gap_overview(request):
     view = GapView(request)
     analysis = view.analysis()
@@ -177,7 +174,6 @@ def gap_overview(request):
     return render_list(request, "insights/gaps.html", context)
 
 
-@login_required
 def gap_export(request, fmt):
     view = GapView(request)
     analysis = view.analysis()
@@ -185,7 +181,6 @@ def gap_export(request, fmt):
     return _export(fmt, f"gap-by-cluster{term}", GAP_HEADER, _gap_rows(analysis), "Gap by cluster")
 
 
-@login_required
 def gap_cluster(request, slug):
     view = GapView(request)
     cluster = next((c for c in view.clusters if c.slug == slug), None)
@@ -212,7 +207,6 @@ def gap_cluster(request, slug):
     return render_list(request, "insights/gap_cluster.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def draft_opportunity(request, role_key):
     """Draft an in-district opportunity from a role template (coordinators and district admins)."""
@@ -335,7 +329,6 @@ def _render_sections(result):
     return rendered
 
 
-@login_required
 def report(request, slug):
     scope = get_insights_scope(request.user)
     definition = get_report(slug)
@@ -363,7 +356,6 @@ def report(request, slug):
     return render_list(request, "insights/report.html", context)
 
 
-@login_required
 def report_export(request, slug, table, fmt):
     scope = get_insights_scope(request.user)
     definition = get_report(slug)
@@ -385,7 +377,6 @@ def report_export(request, slug, table, fmt):
     return _export(fmt, filename, found.header, found.get_rows(), definition.title)
 
 
-@login_required
 def report_print(request, slug):
     scope = get_insights_scope(request.user)
     definition = get_report(slug)
@@ -397,7 +388,6 @@ def report_print(request, slug):
     )
 
 
-@login_required
 def board_report(request):
     """Every report on one printable page, for the school board."""
     scope = get_insights_scope(request.user)
@@ -426,7 +416,6 @@ def _print_context(scope, ctx, printed, title):
     }
 
 
-@login_required
 @require_POST
 def perkins_rule(request):
     scope = get_insights_scope(request.user)

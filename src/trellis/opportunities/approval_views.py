@@ -5,7 +5,6 @@ partner, mentor, student or guardian gets a 404.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -26,7 +25,6 @@ from trellis.opportunities.services import (
 )
 
 
-@login_required
 @require_GET
 def approvals(request):
     if not can(request.user, "opportunity.approve"):
@@ -42,7 +40,6 @@ def approvals(request):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def review(request, pk):
     """One opportunity: approve it, send it back with a comment, or close a published one."""

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from trellis.accounts.models import Role, User
 from trellis.accounts.permissions import can, require
-from trellis.core.models import AuditEvent
+from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.notifications import notify
 from trellis.opportunities.models import Opportunity
 from trellis.placements.models import Placement
@@ -173,7 +173,7 @@ def create_opportunity(*, partner, actor, fields: dict):
     )
     opportunity.full_clean()
     opportunity.save()
-    _audit(opportunity, actor=actor, action="opportunity.created")
+    _audit(opportunity, actor=actor, action=AuditAction.OPPORTUNITY_CREATED)
     return opportunity
 
 
@@ -200,7 +200,7 @@ def update_opportunity(*, opportunity, actor, fields: dict):
     if changed:
         opportunity.full_clean()
         opportunity.save()
-        _audit(opportunity, actor=actor, action="opportunity.updated", data={"fields": changed})
+        _audit(opportunity, actor=actor, action=AuditAction.OPPORTUNITY_UPDATED, data={"fields": changed})
     return opportunity
 
 
@@ -226,7 +226,7 @@ def change_seats(*, opportunity, actor, seats: int):
         _audit(
             opportunity,
             actor=actor,
-            action="opportunity.seats_changed",
+            action=AuditAction.OPPORTUNITY_SEATS_CHANGED,
             data={"from": before, "to": seats},
         )
     return opportunity
@@ -242,7 +242,7 @@ def submit_opportunity(*, opportunity, actor):
         if problems:
             raise OpportunityRefused(problems)
     _move(opportunity, Status.PENDING)
-    _audit(opportunity, actor=actor, action="opportunity.submitted")
+    _audit(opportunity, actor=actor, action=AuditAction.OPPORTUNITY_SUBMITTED)
     notify(
         reviewers_for(opportunity.district_id),
         verb=VERB_SUBMITTED,
@@ -263,7 +263,7 @@ def approve_opportunity(*, opportunity, actor):
         if problems:
             raise OpportunityRefused(problems)
     _move(opportunity, Status.PUBLISHED)
-    _audit(opportunity, actor=actor, action="opportunity.approved")
+    _audit(opportunity, actor=actor, action=AuditAction.OPPORTUNITY_APPROVED)
     notify(
         partner_admins_of(opportunity.partner_id),
         verb=VERB_APPROVED,
@@ -283,7 +283,7 @@ def return_opportunity(*, opportunity, actor, comment: str):
     if not comment:
         raise OpportunityRefused("Say what the partner should change.")
     _move(opportunity, Status.DRAFT)
-    _audit(opportunity, actor=actor, action="opportunity.returned", data={"comment": comment})
+    _audit(opportunity, actor=actor, action=AuditAction.OPPORTUNITY_RETURNED, data={"comment": comment})
     notify(
         partner_admins_of(opportunity.partner_id),
         verb=VERB_RETURNED,
@@ -302,7 +302,7 @@ def close_opportunity(*, opportunity, actor):
     if not (partner_side or can(actor, "opportunity.approve", opportunity)):
         raise PermissionDenied("Only the partner's administrators or coordinators can close it.")
     _move(opportunity, Status.CLOSED)
-    _audit(opportunity, actor=actor, action="opportunity.closed")
+    _audit(opportunity, actor=actor, action=AuditAction.OPPORTUNITY_CLOSED)
     if partner_side:
         recipients, url = (
             reviewers_for(opportunity.district_id),
@@ -327,7 +327,7 @@ def last_return_comment(opportunity):
     """The coordinator's latest "send back" comment, from the audit trail (None if never returned)."""
     event = (
         AuditEvent.objects.filter(
-            action="opportunity.returned",
+            action=AuditAction.OPPORTUNITY_RETURNED,
             target_type=opportunity._meta.label_lower,
             target_id=str(opportunity.pk),
         )

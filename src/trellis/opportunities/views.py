@@ -1,6 +1,5 @@
 """Opportunity list and detail pages: staff and partners see theirs, learners the published catalog."""
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from trellis.accounts.permissions import can
@@ -10,7 +9,6 @@ from trellis.opportunities.selectors import get_opportunity_for_user, opportunit
 from trellis.placements.models import Placement
 
 
-@login_required
 def opportunity_list(request):
     # Staff and partner roles see drafts, seats filled and placements; learners do not.
     manages = can(request.user, "opportunity.track")
@@ -26,7 +24,6 @@ def opportunity_list(request):
     return render_list(request, "opportunities/opportunity_list.html", context)
 
 
-@login_required
 def opportunity_detail(request, pk):
     opportunity = get_opportunity_for_user(request.user, pk)
     manages = can(request.user, "opportunity.track", opportunity)

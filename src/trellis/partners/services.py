@@ -12,7 +12,7 @@ from django.utils import timezone
 from trellis.accounts.invitations import free_username, send_password_set_email
 from trellis.accounts.models import Membership, Role, User
 from trellis.accounts.permissions import require
-from trellis.core.models import AuditEvent
+from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.notifications import notify
 from trellis.core.places import UnknownZip, locate_zip
 from trellis.partners.models import Mentor, Worksite
@@ -75,7 +75,7 @@ def update_partner_profile(*, partner, actor, fields: dict):
         partner.save(update_fields=changed)
         _audit(
             actor=actor,
-            action="partner.updated",
+            action=AuditAction.PARTNER_UPDATED,
             target=partner,
             district=partner.district,
             data={"fields": changed},
@@ -126,7 +126,7 @@ def add_worksite(*, partner, actor, fields: dict):
     _apply(worksite, fields, WORKSITE_FIELDS)
     _clean_worksite(worksite)
     worksite.save()
-    _audit(actor=actor, action="worksite.added", target=worksite, district=partner.district)
+    _audit(actor=actor, action=AuditAction.WORKSITE_ADDED, target=worksite, district=partner.district)
     return worksite
 
 
@@ -142,7 +142,7 @@ def update_worksite(*, worksite, actor, fields: dict):
         worksite.save()
         _audit(
             actor=actor,
-            action="worksite.updated",
+            action=AuditAction.WORKSITE_UPDATED,
             target=worksite,
             district=worksite.partner.district,
             data={"fields": changed},
@@ -196,7 +196,7 @@ def invite_mentor(*, partner, actor, first_name, last_name, email, title="", pho
     mentor = Mentor.objects.create(partner=partner, user=user, title=title, phone=phone)
     _audit(
         actor=actor,
-        action="mentor.invited" if created else "mentor.added",
+        action=AuditAction.MENTOR_INVITED if created else AuditAction.MENTOR_ADDED,
         target=mentor,
         district=partner.district,
         data={"user": user.pk, "new_account": created},
@@ -208,7 +208,7 @@ def invite_mentor(*, partner, actor, first_name, last_name, email, title="", pho
             [user],
             verb=VERB_MENTOR_ADDED,
             text=f"You are now a mentor at {partner.name} in Trellis.",
-            url=reverse("mentor:home"),
+            url=reverse("core:home"),
             district=partner.district,
         )
     return mentor
@@ -223,7 +223,7 @@ def update_mentor(*, mentor, actor, title, phone):
         mentor.save(update_fields=changed)
         _audit(
             actor=actor,
-            action="mentor.updated",
+            action=AuditAction.MENTOR_UPDATED,
             target=mentor,
             district=mentor.partner.district,
             data={"fields": changed},
@@ -240,7 +240,7 @@ def resend_mentor_invitation(*, mentor, actor):
     _send_mentor_invitation(mentor.user, partner=mentor.partner, invited_by=actor)
     _audit(
         actor=actor,
-        action="mentor.invitation_resent",
+        action=AuditAction.MENTOR_INVITATION_RESENT,
         target=mentor,
         district=mentor.partner.district,
     )
@@ -263,7 +263,7 @@ def record_background_check(*, mentor, actor, checked_on):
     mentor.save(update_fields=["background_check_date"])
     _audit(
         actor=actor,
-        action="mentor.background_check_recorded",
+        action=AuditAction.MENTOR_BACKGROUND_CHECK_RECORDED,
         target=mentor,
         district=mentor.partner.district,
         data={
@@ -320,7 +320,7 @@ def accept_application(*, application, actor):
     )
     _audit(
         actor=actor,
-        action="application.accepted",
+        action=AuditAction.APPLICATION_ACCEPTED,
         target=application,
         district=opportunity.partner.district,
         data={"placement": placement.pk},
@@ -347,7 +347,7 @@ def decline_application(*, application, actor, note=""):
     application.save(update_fields=["status", "decided_at", "partner_note"])
     _audit(
         actor=actor,
-        action="application.declined",
+        action=AuditAction.APPLICATION_DECLINED,
         target=application,
         district=opportunity.partner.district,
     )
@@ -379,7 +379,7 @@ def rank_application(*, application, actor, rank):
     application.save(update_fields=["interview_rank", "status"])
     _audit(
         actor=actor,
-        action="application.ranked",
+        action=AuditAction.APPLICATION_RANKED,
         target=application,
         district=opportunity.partner.district,
         data={"from": before, "to": rank},

@@ -1,6 +1,5 @@
 """Partner list and detail pages: businesses and district departments alike."""
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from trellis.core.lists import apply_filters, paginate, render_list
@@ -10,7 +9,6 @@ from trellis.partners.models import PartnerKind
 from trellis.partners.selectors import get_partner_for_user, partners_for_user
 
 
-@login_required
 def partner_list(request):
     form = PartnerFilterForm(request.GET or None)
     partners = partners_for_user(request.user)
@@ -28,7 +26,6 @@ def partner_list(request):
     )
 
 
-@login_required
 def partner_detail(request, pk):
     partner = get_partner_for_user(request.user, pk)
     opportunities = (

@@ -18,7 +18,7 @@ from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 
 from trellis.accounts.permissions import can
-from trellis.core.models import AuditEvent
+from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.notifications import Verb, absolute_url, notify, send_emails
 from trellis.placements.models import Agreement, Placement, Signature, SignerRole
 
@@ -295,7 +295,7 @@ def set_agreement_text(*, district_id, kind, title, body, actor):
     )
     AuditEvent.record(
         actor=actor,
-        action="agreement_text.saved",
+        action=AuditAction.AGREEMENT_TEXT_SAVED,
         target=text,
         district=text.district,
         data={"kind": kind, "sha256": hashlib.sha256(body.encode()).hexdigest()},
@@ -308,7 +308,7 @@ def reset_agreement_text(text, *, actor):
     """Go back to the default wording for a kind."""
     AuditEvent.record(
         actor=actor,
-        action="agreement_text.reset",
+        action=AuditAction.AGREEMENT_TEXT_RESET,
         target=text,
         district=text.district,
         data={"kind": text.kind},
@@ -501,7 +501,7 @@ def sign_agreement(*, agreement, role, typed_name, actor=None, guardian_link=Non
     AuditEvent.record(
         actor=actor,
         actor_label=signature.typed_name if guardian_link is not None else "",
-        action="agreement.signed",
+        action=AuditAction.AGREEMENT_SIGNED,
         target=agreement,
         district=placement.district,
         ip_address=ip_address,

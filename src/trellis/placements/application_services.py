@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from trellis.accounts.models import Role, User
 from trellis.accounts.permissions import require
-from trellis.core.models import AuditEvent
+from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.notifications import notify
 from trellis.districts.calendar import district_today
 from trellis.opportunities import search
@@ -111,12 +111,12 @@ def apply_to_opportunity(*, student, opportunity, statement, actor) -> Applicati
         existing.interview_rank = None
         existing.decided_at = None
         existing.save(update_fields=["status", "statement", "interview_rank", "decided_at"])
-        application, action = existing, "application.resubmitted"
+        application, action = existing, AuditAction.APPLICATION_RESUBMITTED
     else:
         application = Application.objects.create(
             student=student, opportunity=annotated, statement=statement
         )
-        action = "application.submitted"
+        action = AuditAction.APPLICATION_SUBMITTED
     AuditEvent.record(
         actor=actor,
         action=action,
@@ -147,7 +147,7 @@ def withdraw_application(*, application, actor) -> Application:
     application.save(update_fields=["status", "decided_at"])
     AuditEvent.record(
         actor=actor,
-        action="application.withdrawn",
+        action=AuditAction.APPLICATION_WITHDRAWN,
         target=application,
         district=application.student.district,
         data={"opportunity": application.opportunity_id},
@@ -176,7 +176,7 @@ def write_reflection(*, placement, actor, career_fit, text) -> Reflection:
     reflection = Reflection.objects.create(placement=placement, career_fit=career_fit, text=text)
     AuditEvent.record(
         actor=actor,
-        action="reflection.written",
+        action=AuditAction.REFLECTION_WRITTEN,
         target=placement,
         district=placement.district,
         data={"reflection": reflection.pk, "career_fit": career_fit},

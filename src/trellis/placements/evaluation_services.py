@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from trellis.accounts.permissions import require
-from trellis.core.models import AuditEvent
+from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.notifications import notify
 from trellis.placements.models import Evaluation, Placement, RubricCriterion
 from trellis.placements.services import coordinators_for
@@ -184,7 +184,7 @@ def save_rubric(*, district, actor, rows: list[CriterionRow]):
             changed.append(criterion.key)
     AuditEvent.record(
         actor=actor,
-        action="rubric.updated",
+        action=AuditAction.RUBRIC_UPDATED,
         district=district,
         data={"added": added, "changed": changed, "removed": [c.key for c in removed]},
     )
@@ -263,7 +263,7 @@ def submit_evaluation(*, placement, actor, kind, scores, comments, would_host_ag
     )
     AuditEvent.record(
         actor=actor,
-        action="evaluation.submitted",
+        action=AuditAction.EVALUATION_SUBMITTED,
         target=placement,
         district=placement.district,
         data={"evaluation": evaluation.pk, "kind": kind, "mean": str(evaluation.mean_score)},

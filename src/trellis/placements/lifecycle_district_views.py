@@ -3,7 +3,6 @@ district's own agreement texts. Both are for coordinators and district administr
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Avg, Count, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -30,7 +29,6 @@ Status = Placement.Status
 # --- Partner relationship ------------------------------------------------------------------
 
 
-@login_required
 def relationship(request, pk):
     """A partner's record with the district: hosting by year, completions, withdrawals and why,
     evaluations, mentors, whether they would host again, and hires — over placements in the
@@ -170,7 +168,6 @@ def _text_districts(user):
     return sorted(districts)
 
 
-@login_required
 def agreement_texts(request):
     district_id = _text_districts(request.user)[0]
     own = {t.kind: t for t in AgreementText.objects.filter(district_id=district_id)}
@@ -187,7 +184,6 @@ def agreement_texts(request):
     return render(request, "placements/lifecycle/agreement_texts.html", {"rows": rows})
 
 
-@login_required
 def agreement_text_edit(request, kind):
     district_id = _text_districts(request.user)[0]
     if kind not in Agreement.Kind.values:

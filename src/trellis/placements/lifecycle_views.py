@@ -5,7 +5,7 @@ Each view: a permission-checked fetch (404 outside scope), a form, one service c
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from trellis.accounts.permissions import can, district_ids, permitted
 from trellis.core.http import client_ip, refusal_text
 from trellis.core.lists import apply_filters, render_list
-from trellis.core.pagination import PER_PAGE, paginate
+from trellis.core.pagination import paginate
 from trellis.core.tenancy import get_for_user
 from trellis.districts.models import School, Term
 from trellis.opportunities.models import Opportunity
@@ -126,9 +126,13 @@ def _page_url(request, key, number):
     return f"?{query.urlencode()}"
 
 
-@login_required
+BOARD_CARDS = 12  # cards per column; "Show more" loads the next ones in place (htmx) or pages
+
+
 def board(request):
-    """Every managed placement by status, filtered by school, partner, cluster and term."""
+    """Every managed placement in a column per status, with counts, filtered by school,
+    partner, cluster and term. Each column pages on its own: `<status>_page`; with htmx and
+    `column=<status>` only that column's next cards come back, to append in place."""
     user = request.user
     _require_manager(user)
     placements = permitted(user, "placement.manage", Placement.objects)
@@ -146,8 +150,11 @@ def board(request):
     rows = placements.select_related(
         "student__school", "opportunity__partner", "opportunity__cluster", "mentor__user"
     ).order_by("start_date", "student__last_name", "pk")
+    only = request.GET.get("column") if request.htmx else None
     sections = []
     for status in Status:
+        if only and status.value != only:
+            continue
         key = f"{status.value}_page"
         # An empty section costs no query.
         status_rows = rows.filter(status=status) if counts.get(status.value) else rows.none()
@@ -156,7 +163,7 @@ def board(request):
             status_rows = status_rows.prefetch_related(
                 Prefetch("agreements", queryset=Agreement.objects.prefetch_related("signatures"))
             )
-        page = _CountedPaginator(status_rows, PER_PAGE, count=counts.get(status.value, 0)).get_page(
+        page = _CountedPaginator(status_rows, BOARD_CARDS, count=counts.get(status.value, 0)).get_page(
             request.GET.get(key)
         )
         if status == Status.CONFIRMED:
@@ -176,6 +183,10 @@ def board(request):
                 else "",
             }
         )
+    if only and sections:
+        return render(
+            request, "placements/lifecycle/board.html#column_cards", {"section": sections[0]}
+        )
     return render_list(
         request,
         "placements/lifecycle/board.html",
@@ -194,7 +205,6 @@ def board(request):
 # --- Proposing -----------------------------------------------------------------------------
 
 
-@login_required
 def propose(request):
     """Propose a placement for a student in scope at an opportunity with a free seat."""
     user = request.user
@@ -269,7 +279,6 @@ def _agreement_rows(user, placement):
     return rows
 
 
-@login_required
 def placement_page(request, pk):
     """Status, agreements and what is missing, and the actions the viewer may take."""
     user = request.user
@@ -307,7 +316,6 @@ def _partner_mentors(placement):
     ).select_related("user")
 
 
-@login_required
 @require_POST
 def assign_mentor(request, pk):
     """Name or change the mentor; the page's select offers the host partner's mentors only."""
@@ -331,7 +339,6 @@ def _managed_concerns(user):
     return permitted(user, "concern.resolve", Concern.objects)
 
 
-@login_required
 def concerns(request):
     """Concerns raised by mentors and others, open ones first, for the coordinator to act on."""
     user = request.user
@@ -358,7 +365,6 @@ def concerns(request):
     return render_list(request, "placements/lifecycle/concerns.html", context)
 
 
-@login_required
 @require_POST
 def resolve_concern(request, pk):
     """Close one concern with a note; back to where the coordinator came from."""
@@ -388,7 +394,6 @@ def resolve_concern(request, pk):
 
 
 def _transition_view(service, done_message):
-    @login_required
     @require_POST
     def view(request, pk):
         placement = get_managed_placement(request.user, pk)
@@ -412,7 +417,6 @@ activate = _transition_view(services.activate_placement, "Started: {placement}."
 complete = _transition_view(services.complete_placement, "Completed: {placement}.")
 
 
-@login_required
 @require_POST
 def resend_links(request, pk):
     placement = get_managed_placement(request.user, pk)
@@ -427,7 +431,6 @@ def resend_links(request, pk):
     return redirect("lifecycle:placement", placement.pk)
 
 
-@login_required
 def withdraw(request, pk):
     """Withdraw with who, why and a note on the partner relationship; then offer a re-placement."""
     placement = get_managed_placement(request.user, pk)
@@ -459,7 +462,6 @@ def withdraw(request, pk):
     )
 
 
-@login_required
 def replace(request, pk):
     """After a withdrawal: the student's open options with a free seat; one click proposes."""
     placement = get_managed_placement(request.user, pk)
@@ -507,7 +509,6 @@ def get_agreement_for_user(user, pk):
     return get_for_user(queryset, user, pk)
 
 
-@login_required
 def agreement_page(request, pk):
     """The exact text, who has signed, and a signing form for each role the viewer holds."""
     agreement = get_agreement_for_user(request.user, pk)
@@ -617,7 +618,6 @@ def guardian_sign(request, token):
 # --- Outcomes ------------------------------------------------------------------------------
 
 
-@login_required
 def outcome(request):
     """Record a job offer or hire, from a student's page (?student=) or a placement's (?placement=)."""
     user = request.user

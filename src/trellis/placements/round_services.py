@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 
 from trellis.accounts.permissions import can
 from trellis.core.metrics import timed
-from trellis.core.models import AuditEvent
+from trellis.core.models import AuditAction, AuditEvent
 from trellis.opportunities.models import Opportunity
 from trellis.placements import matching_adapter as adapter
 from trellis.placements.models import Placement
@@ -167,7 +167,7 @@ def create_match_round(
     )
     _audit(
         actor=actor,
-        action="match_round.created",
+        action=AuditAction.MATCH_ROUND_CREATED,
         target=match_round,
         data={
             "opportunities": len(opp_ids),
@@ -217,7 +217,7 @@ def set_rankings(match_round, *, student, opportunity_ids, actor, now=None) -> l
     )
     _audit(
         actor=actor,
-        action="match_round.ranked",
+        action=AuditAction.MATCH_ROUND_RANKED,
         target=match_round,
         data={"student": student.pk, "choices": ids},
     )
@@ -241,7 +241,7 @@ def close_ranking(match_round, *, actor, now=None) -> MatchRound:
         match_round.ranking_closes_at = now
         fields.append("ranking_closes_at")
     match_round.save(update_fields=fields)
-    _audit(actor=actor, action="match_round.ranking_closed", target=match_round)
+    _audit(actor=actor, action=AuditAction.MATCH_ROUND_RANKING_CLOSED, target=match_round)
     return match_round
 
 
@@ -293,7 +293,7 @@ def _new_run(match_round, *, actor, mode) -> MatchRun:
     run = MatchRun.objects.create(match_round=match_round, mode=mode, requested_by=actor)
     _audit(
         actor=actor,
-        action="match_run.requested",
+        action=AuditAction.MATCH_RUN_REQUESTED,
         target=match_round,
         data={"run": run.pk, "mode": run.mode},
     )
@@ -354,7 +354,7 @@ def _perform_match_run(run: MatchRun) -> MatchRun:
         run.refresh_from_db()
         _audit(
             actor=run.requested_by,
-            action="match_run.failed",
+            action=AuditAction.MATCH_RUN_FAILED,
             target=match_round,
             data={"run": run.pk, "error": message[:500]},
         )
@@ -373,7 +373,7 @@ def _perform_match_run(run: MatchRun) -> MatchRun:
     s = out["summary"]
     _audit(
         actor=run.requested_by,
-        action="match_run.finished",
+        action=AuditAction.MATCH_RUN_FINISHED,
         target=match_round,
         data={
             "run": run.pk,
@@ -446,7 +446,7 @@ def publish_match_run(run: MatchRun, *, actor, now=None) -> list[Placement]:
     match_round.save(update_fields=["status", "published_run", "published_at"])
     _audit(
         actor=actor,
-        action="match_round.published",
+        action=AuditAction.MATCH_ROUND_PUBLISHED,
         target=match_round,
         data={
             "run": run.pk,

@@ -2,7 +2,6 @@
 their result; partners see the placements proposed to them."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -88,7 +87,6 @@ def _rounds_with_counts(user):
     )
 
 
-@login_required
 def round_list(request):
     user = request.user
     page_obj = paginate(request, _rounds_with_counts(user))
@@ -103,7 +101,6 @@ def round_list(request):
     )
 
 
-@login_required
 def round_create(request):
     membership = next(iter(granting_memberships(request.user, "round.create")), None)
     if membership is None:
@@ -145,7 +142,6 @@ def round_create(request):
     )
 
 
-@login_required
 def round_detail(request, pk):
     match_round = get_match_round_for_user(request.user, pk)
     if not can(request.user, "round.review", match_round):
@@ -177,7 +173,6 @@ def round_detail(request, pk):
     )
 
 
-@login_required
 def round_close(request, pk):
     match_round = _managed_round(request, pk)
     if request.method != "POST":
@@ -191,7 +186,6 @@ def round_close(request, pk):
     return redirect("rounds:detail", match_round.pk)
 
 
-@login_required
 def round_run(request, pk):
     """POST runs the round; the form itself sits on the round's page, where GET sends you."""
     match_round = _managed_round(request, pk)
@@ -256,7 +250,6 @@ def _breakdown(runs, key):
     ]
 
 
-@login_required
 def round_compare(request, pk):
     match_round = _staff_round(request, pk)
     runs = _latest_runs(match_round)
@@ -280,7 +273,6 @@ def round_compare(request, pk):
     return render(request, template, context)
 
 
-@login_required
 def round_publish(request, pk, run_pk):
     match_round = _managed_round(request, pk)
     run = get_object_or_404(match_round.runs.defer(*RUN_LIST_FIELDS), pk=run_pk)
@@ -308,7 +300,6 @@ def round_publish(request, pk, run_pk):
     )
 
 
-@login_required
 def round_follow_up(request, pk):
     match_round = _managed_round(request, pk)
     form = FollowUpForm(request.POST or None, match_round=match_round)
@@ -345,7 +336,6 @@ def round_follow_up(request, pk):
     )
 
 
-@login_required
 def round_placements(request, pk):
     """The round's proposed placements the viewer may see (a partner sees only its own)."""
     match_round = get_match_round_for_user(request.user, pk)
@@ -376,7 +366,6 @@ def _catalog(match_round, cluster=None):
     return qs.values(*adapter.OPPORTUNITY_FIELDS, "partner__name", "description")
 
 
-@login_required
 def round_rank(request, pk):
     match_round = get_match_round_for_user(request.user, pk)
     student = _my_student(request, match_round)
@@ -506,7 +495,6 @@ def _result_context(request, match_round, run, student):
     }
 
 
-@login_required
 def round_my_result(request, pk):
     match_round = get_match_round_for_user(request.user, pk)
     student = _my_student(request, match_round)
@@ -518,7 +506,6 @@ def round_my_result(request, pk):
     return render(request, "placements/rounds/round_result.html", context)
 
 
-@login_required
 def round_student_result(request, pk, student_pk):
     """A coordinator or counselor reads one student's explanation (their school's students only)."""
     match_round = _staff_round(request, pk)
@@ -540,7 +527,6 @@ def round_student_result(request, pk, student_pk):
     return render(request, "placements/rounds/round_result.html", context)
 
 
-@login_required
 def round_open_seats(request, pk):
     """Published opportunities of the district that still have seats, with the student's
     eligibility when a student is looking (for those a round left unplaced)."""

@@ -6,20 +6,28 @@ from trellis.core.tenancy import get_for_user, user_districts
 from trellis.districts.models import Term
 from trellis.placements.models import Agreement, Placement
 
+PLACEMENT_RELATED = (
+    "district",
+    "student__school",
+    "opportunity__partner",
+    "opportunity__cluster",
+    "opportunity__term",
+    "mentor__user",
+    "withdrawn_by",
+)
 
-def get_placement_for_user(user, pk) -> Placement:
-    """One placement the user may see, or 404; agreements and their signatures come with it."""
-    queryset = Placement.objects.select_related(
-        "student__school",
-        "opportunity__partner",
-        "opportunity__cluster",
-        "opportunity__term",
-        "mentor__user",
-        "withdrawn_by",
-    ).prefetch_related(
-        Prefetch("agreements", queryset=Agreement.objects.prefetch_related("signatures"))
-    )
-    return get_for_user(queryset, user, pk)
+
+def get_placement_for_user(user, pk, *, action=None, with_agreements=False) -> Placement:
+    """One placement the user may see (or, given `action`, may act on), or 404.
+
+    `with_agreements` brings the agreements and their signatures along (the detail page).
+    """
+    queryset = Placement.objects.select_related(*PLACEMENT_RELATED)
+    if with_agreements:
+        queryset = queryset.prefetch_related(
+            Prefetch("agreements", queryset=Agreement.objects.prefetch_related("signatures"))
+        )
+    return get_for_user(queryset, user, pk, action=action)
 
 
 def placements_for_user(user):

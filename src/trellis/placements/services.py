@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from trellis.accounts.models import Role, User
 from trellis.accounts.permissions import can, require
-from trellis.core.models import AuditEvent
+from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.notifications import Verb, notify
 from trellis.opportunities.models import Opportunity
 from trellis.placements.agreements import (
@@ -255,7 +255,7 @@ def create_placement(*, student, opportunity, actor, application=None):
     _audit(
         placement,
         actor=actor,
-        action="placement.proposed",
+        action=AuditAction.PLACEMENT_PROPOSED,
         data={"opportunity": opportunity.pk, "application": getattr(application, "pk", None)},
     )
     _announce(
@@ -278,7 +278,7 @@ def confirm_placement(placement, *, actor):
     _audit(
         placement,
         actor=actor,
-        action="placement.confirmed",
+        action=AuditAction.PLACEMENT_CONFIRMED,
         data={"agreements": [a.kind for a in agreements]},
     )
     _announce(
@@ -322,7 +322,7 @@ def activate_placement(placement, *, actor):
         raise MissingSignatures(missing)
     placement.transition_to(Placement.Status.ACTIVE)
     placement.save(update_fields=["status", "activated_at"])
-    _audit(placement, actor=actor, action="placement.activated")
+    _audit(placement, actor=actor, action=AuditAction.PLACEMENT_ACTIVATED)
     _announce(
         placement,
         verb=Verb.PLACEMENT_ACTIVATED,
@@ -340,7 +340,7 @@ def complete_placement(placement, *, actor):
     placement.transition_to(Placement.Status.COMPLETED)
     placement.save(update_fields=["status", "completed_at"])
     _drop_future_sessions(placement)
-    _audit(placement, actor=actor, action="placement.completed")
+    _audit(placement, actor=actor, action=AuditAction.PLACEMENT_COMPLETED)
     _announce(
         placement,
         verb=Verb.PLACEMENT_COMPLETED,
@@ -376,7 +376,7 @@ def withdraw_placement(
     _audit(
         placement,
         actor=actor,
-        action="placement.withdrawn",
+        action=AuditAction.PLACEMENT_WITHDRAWN,
         data={
             "initiator": initiator,
             "reason": reason,
@@ -412,7 +412,7 @@ def replace_student(*, withdrawn_placement, opportunity, actor):
     placement = create_placement(student=student, opportunity=opportunity, actor=actor)
     AuditEvent.record(
         actor=actor,
-        action="placement.replaced",
+        action=AuditAction.PLACEMENT_REPLACED,
         target=placement,
         district=placement.district,
         data={"from": withdrawn_placement.pk, "to": placement.pk},
@@ -429,7 +429,7 @@ def resend_guardian_links(placement, *, actor):
     sent = request_guardian_signatures(placement)
     if not sent:
         raise PlacementRefused("No guardian signature is waiting, or no guardian on file may sign.")
-    _audit(placement, actor=actor, action="agreement.links_sent", data={"links": sent})
+    _audit(placement, actor=actor, action=AuditAction.AGREEMENT_LINKS_SENT, data={"links": sent})
     return sent
 
 
@@ -459,7 +459,7 @@ def record_outcome(*, student, partner, kind, date, actor, placement=None, job_t
     )
     AuditEvent.record(
         actor=actor,
-        action="outcome.recorded",
+        action=AuditAction.OUTCOME_RECORDED,
         target=outcome,
         district=student.district,
         data={"kind": kind, "partner": partner.pk, "placement": getattr(placement, "pk", None)},
@@ -478,7 +478,7 @@ def raise_concern(*, placement, actor, text):
     concern = Concern.objects.create(placement=placement, raised_by=actor, text=text)
     AuditEvent.record(
         actor=actor,
-        action="concern.raised",
+        action=AuditAction.CONCERN_RAISED,
         target=placement,
         district=placement.district,
         data={"concern": concern.pk},
@@ -525,7 +525,7 @@ def resolve_concern(*, concern, actor, note):
     concern.save(update_fields=["resolved_at", "resolved_by", "resolution_note"])
     AuditEvent.record(
         actor=actor,
-        action="concern.resolved",
+        action=AuditAction.CONCERN_RESOLVED,
         target=placement,
         district=placement.district,
         data={"concern": concern.pk},
@@ -590,7 +590,7 @@ def assign_mentor(*, placement, mentor, actor):
     _audit(
         placement,
         actor=actor,
-        action="placement.mentor_assigned",
+        action=AuditAction.PLACEMENT_MENTOR_ASSIGNED,
         data={
             "mentor": mentor.pk,
             "previous_mentor": getattr(previous, "pk", None),

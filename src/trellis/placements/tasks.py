@@ -1,11 +1,11 @@
 """Background tasks for match rounds (django-tasks; the database backend outside tests)."""
 
-from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 from django_tasks import task
 
 from trellis.accounts.models import Role
+from trellis.core.notifications import absolute_url
 from trellis.placements.models import Placement
 from trellis.placements.rounds import MatchRound, MatchRun
 
@@ -21,7 +21,7 @@ def execute_match_run(run_id: int) -> dict:
 
 
 def _link(name, *args) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
+    return absolute_url(reverse(name, args=args))
 
 
 @task()

@@ -1,6 +1,5 @@
 """Placement list and detail pages, scoped to what the viewer may see."""
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Q, Sum
 from django.shortcuts import render
 
@@ -13,7 +12,6 @@ from trellis.placements.selectors import get_placement_for_user, placements_for_
 from trellis.students.selectors import schools_for_user
 
 
-@login_required
 def placement_list(request):
     user = request.user
     form = PlacementFilterForm(
@@ -30,9 +28,8 @@ def placement_list(request):
     )
 
 
-@login_required
 def placement_detail(request, pk):
-    placement = get_placement_for_user(request.user, pk)
+    placement = get_placement_for_user(request.user, pk, with_agreements=True)
     hours = placement.hour_logs.aggregate(
         approved=Sum("hours", filter=Q(status=HourLog.Status.APPROVED)),
         pending=Sum("hours", filter=Q(status=HourLog.Status.SUBMITTED)),

@@ -10,50 +10,47 @@ from trellis.accounts.permissions import can
 
 
 def _nav_items(request, user, *, staff: bool):
-    """Role-aware links: staff get the lists, others the sections of their home page."""
+    """One short navigation per role (it must fit a phone): the home page holds the work,
+    so each role gets Home plus the few places it goes to, each page named once."""
     home = reverse("core:home")
     items = [("Home", home)]
     if staff:
+        # The board is the coordinators' placements page; counselors read the list.
+        placements = (
+            reverse("lifecycle:board") if can(user, "placement.manage") else reverse("placements:list")
+        )
         items += [
             ("Students", reverse("students:list")),
-            ("Partners", reverse("partners:list")),
             ("Opportunities", reverse("opportunities:list")),
-            ("Placements", reverse("placements:list")),
+            ("Placements", placements),
             ("Match rounds", reverse("rounds:list")),
             ("Hours", reverse("hours:index")),
+            ("Partners", reverse("partners:list")),
             ("Calendar", reverse("districts:calendar_home")),
         ]
-        if can(user, "placement.manage"):
-            items.append(("Placement board", reverse("lifecycle:board")))
-        if can(user, "opportunity.approve"):
-            items.append(("Opportunity approvals", reverse("opportunities:approvals")))
         if can(user, "insights.view"):
             items.append(("Insights", reverse("insights:index")))
         if can(user, "staff.invite"):
             items.append(("District staff", reverse("accounts:staff")))
+        if can(user, "roster.import"):
+            items.append(("Roster imports", reverse("rostering:home")))
     else:
         partner_admin = can(user, "partner.manage")
         mentor = can(user, "placement.supervise")
         student = can(user, "student_portal.use")
         guardian = can(user, "guardian.follow")
         if partner_admin:
-            items += [
-                ("Our opportunities", reverse("opportunities:list")),
-                ("Our placements", reverse("placements:list")),
-                ("Partner portal", reverse("partner_portal:index")),
-            ]
+            # The partner portal's own tabs hold its opportunities, interns and mentors.
+            items.append(("Our organisation", reverse("partner_portal:index")))
         if mentor:
-            items.append(("My interns", reverse("mentor:home")))
-            items.append(("Hours to approve", reverse("hours:approvals")))
+            items.append(("My interns", reverse("mentor:interns")))
+        if mentor or partner_admin:
+            items.append(("Approve hours", reverse("hours:approvals")))
         if student:
             # The student portal (portals/student/urls.py): browse, placements, record.
-            items.append(("My learning", reverse("portal:home")))
             items.append(("Opportunities", reverse("portal:browse")))
             items.append(("My placements", reverse("portal:placements")))
             items.append(("My record", reverse("portal:record")))
-            items.append(("Match rounds", reverse("rounds:list")))
-        if guardian:
-            items.append(("My children", f"{home}#guardian"))
         if guardian and not student:
             items.append(("Opportunities", reverse("opportunities:list")))
         if mentor or partner_admin or student:

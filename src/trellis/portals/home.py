@@ -1,20 +1,23 @@
-"""The role-aware home page at /: a section per role, each a fixed number of aggregate queries."""
+"""The role-aware home page at /: the work queues of portals.queues that the user's
+capabilities open, then the staff summary; a fixed number of queries whatever the rows."""
 
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
-from trellis.accounts.permissions import can, permitted
+from trellis.accounts.permissions import can
+from trellis.core.pagination import paginate
 from trellis.opportunities.models import Opportunity
 from trellis.partners.models import Partner, PartnerKind
-from trellis.placements.models import Application, Placement
-from trellis.students.models import Student
-
-SECTION_ROWS = 20  # rows shown per home section; the full list is one link away
+from trellis.placements.models import Placement
+from trellis.portals import queues
+from trellis.portals.mentor.views import mentor_overview
+from trellis.portals.student.views import student_overview
+from trellis.students.models import Student, current_q
 
 
 @dataclass
@@ -48,6 +51,17 @@ def _status_tiles(queryset, choices, list_name):
     ]
 
 
+def _student_counts(user):
+    """Current students and alumni, apart (one query)."""
+    counts = Student.objects.for_user(user).aggregate(
+        current=Count("pk", filter=current_q()), alumni=Count("pk", filter=~current_q())
+    )
+    return [
+        ("current", "Current students", counts["current"]),
+        ("alumni", "Alumni and students who left", counts["alumni"]),
+    ]
+
+
 def staff_summary(user) -> StaffSummary:
     """Counts for district staff; a school coordinator's student and placement counts are their school's."""
     dept = PartnerKind.DISTRICT_DEPARTMENT
@@ -55,7 +69,10 @@ def staff_summary(user) -> StaffSummary:
         business=Count("pk", filter=~Q(kind=dept)), department=Count("pk", filter=Q(kind=dept))
     )
     return StaffSummary(
-        students=[Tile("Students", Student.objects.for_user(user).count(), _url("students:list"))],
+        students=[
+            Tile(label, count, _url("students:list", enrolment=key))
+            for key, label, count in _student_counts(user)
+        ],
         partners=[
             Tile(
                 "Business and community partners",
@@ -73,76 +90,55 @@ def staff_summary(user) -> StaffSummary:
     )
 
 
-def _placement_rows(queryset):
-    return list(
-        queryset.select_related("student__school", "opportunity__partner", "mentor__user").order_by(
-            "start_date", "pk"
-        )[:SECTION_ROWS]
-    )
-
-
-def student_section(user):
-    applications = (
-        Application.objects.for_user(user)
-        .filter(student__user=user)
-        .select_related("opportunity__partner")
-        .order_by("-created_at")[:SECTION_ROWS]
-    )
-    placements = Placement.objects.for_user(user).filter(student__user=user)
-    return {"applications": list(applications), "placements": _placement_rows(placements)}
-
-
-def mentor_section(user):
-    interns = Placement.objects.for_user(user).filter(mentor__user=user).current()
-    return {"interns": _placement_rows(interns)}
-
-
-def partner_section(user):
-    opportunities = (
-        permitted(user, "partner.manage", Opportunity.objects.for_user(user))
-        .exclude(status=Opportunity.Status.CLOSED)
-        .select_related("partner", "cluster")
-        .annotate(
-            filled=Count("placements", filter=Q(placements__status__in=Placement.OPEN_STATUSES))
-        )
-        .order_by("start_date", "title")[:SECTION_ROWS]
-    )
-    placements = permitted(user, "partner.manage", Placement.objects.for_user(user)).current()
-    return {"opportunities": list(opportunities), "placements": _placement_rows(placements)}
-
-
-def guardian_section(user):
-    placements = (
-        Placement.objects.for_user(user)
-        .filter(student__guardian_links__guardian_user=user)
-        .distinct()
-    )
-    children = (
-        Student.objects.for_user(user)
-        .filter(guardian_links__guardian_user=user)
-        .distinct()
-        .order_by("last_name", "first_name", "pk")[:SECTION_ROWS]
-    )
-    return {"placements": _placement_rows(placements), "children": list(children)}
-
-
 def home_sections(user) -> dict:
-    """The sections this user's roles call for; an empty dict means no access yet."""
+    """The staff summary, when the user browses the district; an empty dict means no access yet."""
     sections = {}
     if can(user, "district.browse"):
         sections["staff"] = staff_summary(user)
-    if can(user, "student_portal.use"):
-        sections["student"] = student_section(user)
-    if can(user, "placement.supervise"):
-        sections["mentor"] = mentor_section(user)
-    if can(user, "partner.manage"):
-        sections["partner"] = partner_section(user)
     if can(user, "guardian.follow"):
-        sections["guardian"] = guardian_section(user)
+        sections["children"] = list(
+            Student.objects.for_user(user)
+            .filter(guardian_links__guardian_user=user)
+            .distinct()
+            .order_by("last_name", "first_name", "pk")[:20]
+        )
     return sections
 
 
-@login_required
 def home(request):
-    """One page per person: a section for each of their roles, or a note that access is pending."""
-    return render(request, "portals/home.html", {"sections": home_sections(request.user)})
+    """One home per person: what needs them now (each queue their capabilities open, with its
+    count and first rows), then, for staff, the program at a glance."""
+    user = request.user
+    today = queues.today_for(user)
+    filled = [queues.fill(q, user, today) for q in queues.queues_for(user)]
+    context = {
+        "to_do": [f for f in filled if f.count],
+        "done": [f for f in filled if not f.count],
+        "sections": home_sections(user),
+        "has_role": bool(filled) or bool(user.get_memberships()),
+    }
+    if can(user, "placement.supervise"):
+        context["mentor"] = mentor_overview(user)
+    if can(user, "student_portal.use"):
+        context["student"] = student_overview(user, today)
+    return render(request, "portals/home.html", context)
+
+
+def queue(request, key):
+    """The whole of one home-page queue, paged: the same rows the home page counted."""
+    user = request.user
+    q = queues.QUEUES_BY_KEY.get(key)
+    if q is None or not q.visible_to(user):
+        raise Http404("No such list.")
+    page_obj = paginate(request, q.rows(user, queues.today_for(user)))
+    items = [q.item(row, user) for row in page_obj.object_list]
+    return render(
+        request,
+        "portals/queue.html",
+        {
+            "queue": q,
+            "page_obj": page_obj,
+            "items": items,
+            "app_page": reverse(q.page) if q.page else "",
+        },
+    )

@@ -2,8 +2,9 @@
 
 A sign-in is matched to the district's own records only: a staff member's or partner's
 account (a membership in the district and the same e-mail), a rostered student (the student
-record's e-mail, or its SIS number from a claim the district names), a student's guardian (the
-guardian e-mail on the student record). Anything else is refused with a reason the audit log
+record's e-mail, or its SIS number or OneRoster sourcedId from a claim the district names), a
+student's guardian (the guardian e-mail or sourcedId on the student record). The e-mail counts
+only when the provider says it is verified (Entra ID: when the tenant is the district's). Anything else is refused with a reason the audit log
 keeps; the refusal page never says which records exist.
 """
 
@@ -78,20 +79,23 @@ def find_person(connection, claims: dict) -> Person:
         student_q |= Q(email__iexact=email)
     if sis_id:
         student_q |= Q(student_number=sis_id)
-    if hasattr(Student, "sourced_id") and sis_id:
+    if sis_id:  # OneRoster's sourcedId, where rostering put it on the record
         student_q |= _sourced_id_q("sourced_id", sis_id)
     for student in Student.objects.filter(student_q, district_id=district).select_related("user"):
         key = ("user", student.user_id) if student.user_id else ("student", student.pk)
         found[key] = Person(user=student.user, student=student)
-    if email:
+    people_q = Q(email__iexact=email) if email else Q(pk__in=[])
+    if sis_id:
+        people_q |= _sourced_id_q("sourced_id", sis_id)
+    if email or sis_id:
         staff = User.objects.filter(
-            email__iexact=email, pk__in=Membership.objects.filter(district_id=district).values("user_id")
+            people_q, pk__in=Membership.objects.filter(district_id=district).values("user_id")
         )
         for user in staff:
             found.setdefault(("user", user.pk), Person(user=user))
-        links = GuardianLink.objects.filter(email__iexact=email, student__district_id=district)
+        links = GuardianLink.objects.filter(people_q, student__district_id=district)
         for link in links.select_related("guardian_user"):
-            key = ("user", link.guardian_user_id) if link.guardian_user_id else ("guardian", email)
+            key = ("user", link.guardian_user_id) if link.guardian_user_id else ("guardian", link.email.lower())
             found.setdefault(key, Person(user=link.guardian_user, guardian_link=link))
     if not found:
         raise Refused("unmatched")

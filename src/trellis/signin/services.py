@@ -9,7 +9,7 @@ from trellis.accounts.models import Membership, User
 from trellis.accounts.permissions import require
 from trellis.accounts.roles import STAFF_ROLES, Role
 from trellis.accounts.sessions import end_sessions
-from trellis.core.models import AuditEvent
+from trellis.core.models import AuditAction, AuditEvent
 from trellis.signin import secrets
 from trellis.signin.models import SignInPolicy, SSOConnection
 
@@ -35,7 +35,7 @@ def save_connection(*, connection: SSOConnection, actor, secret: str = "") -> SS
     connection.save()
     AuditEvent.record(
         actor=actor,
-        action="signin.sso_connected" if created else "signin.sso_changed",
+        action=AuditAction.SIGNIN_SSO_CONNECTED if created else AuditAction.SIGNIN_SSO_CHANGED,
         target=connection,
         district=connection.district,
         data={
@@ -51,7 +51,7 @@ def save_connection(*, connection: SSOConnection, actor, secret: str = "") -> SS
 @transaction.atomic
 def remove_connection(*, connection: SSOConnection, actor) -> None:
     require(actor, "sso.configure", connection, refusal=REFUSAL)
-    AuditEvent.record(actor=actor, action="signin.sso_removed", target=connection,
+    AuditEvent.record(actor=actor, action=AuditAction.SIGNIN_SSO_REMOVED, target=connection,
                       district=connection.district, data={"kind": connection.kind})
     connection.delete()
 
@@ -62,7 +62,7 @@ def set_signin_policy(*, district, actor, partner_admins_need_mfa: bool) -> Sign
     policy, _ = SignInPolicy.objects.get_or_create(district=district)
     policy.partner_admins_need_mfa = partner_admins_need_mfa
     policy.save()
-    AuditEvent.record(actor=actor, action="signin.policy_changed", target=policy, district=district,
+    AuditEvent.record(actor=actor, action=AuditAction.SIGNIN_POLICY_CHANGED, target=policy, district=district,
                       data={"partner_admins_need_mfa": partner_admins_need_mfa})
     return policy
 
@@ -90,10 +90,10 @@ def link_sso_person(*, connection: SSOConnection, person, claims: dict, ip_addre
             role = Role.GUARDIAN
         if not Membership.objects.filter(user=user, role=role, district=connection.district).exists():
             Membership.objects.create(user=user, role=role, district=connection.district)
-        AuditEvent.record(actor=None, actor_label=connection.label, action="signin.account_created",
+        AuditEvent.record(actor=None, actor_label=connection.label, action=AuditAction.SIGNIN_ACCOUNT_CREATED,
                           target=user, district=connection.district, ip_address=ip_address,
                           data={"connection": connection.slug, "role": role})
-    AuditEvent.record(actor=None, actor_label=connection.label, action="signin.sso_linked",
+    AuditEvent.record(actor=None, actor_label=connection.label, action=AuditAction.SIGNIN_SSO_LINKED,
                       target=user, district=connection.district, ip_address=ip_address,
                       data={"connection": connection.slug, "sub": str(claims.get("sub", ""))})
     return user
@@ -103,7 +103,7 @@ def record_refused_sign_in(*, connection: SSOConnection, claims: dict, reason: s
     """The audit entry for an SSO sign-in nobody could be matched to."""
     return AuditEvent.record(
         actor=None, actor_label=(claims.get("email") or str(claims.get("sub", "")))[:150],
-        action="signin.sso_refused", district=connection.district, ip_address=ip_address,
+        action=AuditAction.SIGNIN_SSO_REFUSED, district=connection.district, ip_address=ip_address,
         data={"connection": connection.slug, "reason": reason, "email": claims.get("email", ""),
               "sub": str(claims.get("sub", ""))},
     )
@@ -137,7 +137,7 @@ def reset_mfa(*, membership: Membership, actor) -> int:
         raise SignInRefused("You cannot reset your own MFA; ask another administrator.")
     removed, _ = Authenticator.objects.filter(user=user).delete()
     ended = end_sessions(user)
-    AuditEvent.record(actor=actor, action="signin.mfa_reset", target=user, district=membership.district,
+    AuditEvent.record(actor=actor, action=AuditAction.SIGNIN_MFA_RESET, target=user, district=membership.district,
                       data={"authenticators_removed": removed, "sessions_ended": ended})
     return removed
 

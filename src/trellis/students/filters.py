@@ -5,7 +5,17 @@ from django import forms
 GRADE_CHOICES = [("", "Any grade")] + [(str(g), f"Grade {g}") for g in range(6, 13)]
 
 
+ENROLMENT_CHOICES = [
+    ("current", "Current students"),
+    ("alumni", "Alumni and students who left"),
+    ("all", "Everyone"),
+]
+
+
 class StudentFilterForm(forms.Form):
+    enrolment = forms.ChoiceField(
+        label="Enrolment", choices=ENROLMENT_CHOICES, required=False, initial="current"
+    )
     q = forms.CharField(label="Search name or student number", required=False, max_length=100)
     school = forms.ModelChoiceField(
         label="School", queryset=None, required=False, empty_label="Any school"

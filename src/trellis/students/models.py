@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Subquery
+from django.utils import timezone
 
 from trellis.accounts.models import Role
 from trellis.core.places import UnknownZip, locate_zip
@@ -55,6 +56,18 @@ class RaceEthnicity(models.TextChoices):
     NOT_REPORTED = "not_reported", "Not reported"
 
 
+def first_current_class(today=None) -> int:
+    """The graduation year of this school year's seniors: a year ends in June, so from July on
+    the seniors graduate next calendar year."""
+    today = today or timezone.localdate()
+    return today.year + (1 if today.month >= 7 else 0)
+
+
+def current_q(prefix: str = "", *, today=None) -> Q:
+    """Active and graduating this school year or later, as a Q (with a relation prefix)."""
+    return Q(**{f"{prefix}is_active": True, f"{prefix}graduation_year__gte": first_current_class(today)})
+
+
 class StudentQuerySet(ScopedQuerySet):
     def membership_q(self, user, m):
         """Staff see their district or school; a mentor the students they mentor; a partner
@@ -76,6 +89,15 @@ class StudentQuerySet(ScopedQuerySet):
             return Q(pk__in=Subquery(guardians_students(user)), district_id=m.district_id)
         return None
 
+    def current(self, today=None):
+        """Students enrolled now: active and not yet graduated (alumni are the rest)."""
+        return self.filter(current_q(today=today))
+
+    def alumni(self, today=None):
+        """Graduates and students who left: kept for their records and reports, not counted
+        among the students a program serves now."""
+        return self.exclude(current_q(today=today))
+
     def _students_with(self, **lookups) -> Q:
         """Students with a related row matching all `lookups` (one row, not one per lookup),
         as a subquery so the scoped list never repeats a student."""
@@ -84,7 +106,7 @@ class StudentQuerySet(ScopedQuerySet):
 
 def guardians_students(user):
     """Ids of the students this user is linked to as a guardian."""
-    return GuardianLink.objects.filter(guardian_user=user).values("student_id")
+    return GuardianLink.objects.filter(guardian_user=user, is_active=True).values("student_id")
 
 
 class Student(models.Model):
@@ -94,9 +116,13 @@ class Student(models.Model):
     school = models.ForeignKey("districts.School", on_delete=models.PROTECT, related_name="students")
     user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="student_profile")
     student_number = models.CharField(max_length=40, help_text="The SIS identifier.")
+    sourced_id = models.CharField(
+        max_length=255, null=True, blank=True, help_text="The SIS's OneRoster sourcedId (opaque, case-sensitive)."
+    )
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     preferred_name = models.CharField(max_length=100, blank=True)
+    pronouns = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     grade = models.PositiveSmallIntegerField()
     graduation_year = models.PositiveSmallIntegerField()
@@ -132,6 +158,7 @@ class Student(models.Model):
         ordering = ["last_name", "first_name"]
         constraints = [
             models.UniqueConstraint(fields=["district", "student_number"], name="student_unique_number"),
+            models.UniqueConstraint(fields=["district", "sourced_id"], name="student_unique_sourced_id"),
             models.CheckConstraint(name="student_grade_range", condition=Q(grade__gte=6) & Q(grade__lte=12)),
             models.CheckConstraint(name="student_availability_mask", condition=Q(availability__lte=127)),
         ]
@@ -150,6 +177,19 @@ class Student(models.Model):
 
     def is_minor_on(self, day: dt.date) -> bool:
         return is_minor(self.birth_date, day)
+
+    def is_current(self, today=None) -> bool:
+        """Enrolled now (see current_q): alumni show their class, not a grade."""
+        return self.is_active and self.graduation_year >= first_current_class(today)
+
+    @property
+    def grade_label(self) -> str:
+        """The grade of a current student; "Alumni, class of 2022" for the rest."""
+        if self.is_current():
+            return str(self.grade)
+        if self.graduation_year < first_current_class():
+            return f"Alumni, class of {self.graduation_year}"
+        return "Left the district"
 
     @property
     def needs_transportation(self) -> bool:
@@ -192,10 +232,20 @@ class GuardianLink(models.Model):
     email = models.EmailField()
     relationship = models.CharField(max_length=40, default="parent")
     can_sign_consent = models.BooleanField(default=True)
+    sourced_id = models.CharField(
+        max_length=255, null=True, blank=True, help_text="The guardian's OneRoster user sourcedId."
+    )
+    is_active = models.BooleanField(
+        default=True, help_text="Off when the SIS no longer links this guardian; an inactive link opens nothing."
+    )
 
     class Meta:
         ordering = ["student", "name"]
-        constraints = [models.UniqueConstraint(fields=["student", "email"], name="guardian_unique_email")]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "email"], name="guardian_unique_email"),
+            models.UniqueConstraint(fields=["student", "sourced_id"], name="guardian_unique_sourced_id"),
+        ]
+        indexes = [models.Index(fields=["sourced_id"])]
 
     def __str__(self):
         return f"{self.name} ({self.relationship} of {self.student})"

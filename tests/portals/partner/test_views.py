@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from tests import factories as f
 from tests.partners.portal_support import department_admin, draft, opportunity_post
-from trellis.core.models import AuditEvent
+from trellis.core.models import AuditAction, AuditEvent
 from trellis.opportunities.models import Opportunity
 from trellis.partners.models import Mentor, Worksite
 from trellis.placements.models import Application, Placement
@@ -88,7 +88,7 @@ def test_a_draft_is_edited_and_a_returned_draft_shows_the_coordinators_comment(
     opportunity = draft(personas)
     AuditEvent.record(
         actor=personas.coordinator_district,
-        action="opportunity.returned",
+        action=AuditAction.OPPORTUNITY_RETURNED,
         target=opportunity,
         data={"comment": "Say what to wear."},
     )

@@ -8,7 +8,6 @@ anyone else gets a 404.
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
@@ -107,11 +106,8 @@ def _sessions(user, *, start, end=None):
     ).order_by("date", "start_time", "pk")
 
 
-@login_required
-@require_GET
-def home(request):
-    user = request.user
-    _require_mentor(user)
+def mentor_overview(user) -> dict:
+    """The mentor's part of the one home page (portals.home): interns, sessions, calendar."""
     today = _today()
     # Current interns, and completed ones still waiting for their final evaluation.
     interns = _intern_rows(
@@ -123,7 +119,7 @@ def home(request):
     sessions = list(
         _sessions(user, start=today, end=today + dt.timedelta(days=UPCOMING_DAYS))[:HOME_ROWS]
     )
-    context = {
+    return {
         "interns": interns,
         "today": today,
         "todays_sessions": [s for s in sessions if s.date == today],
@@ -136,10 +132,15 @@ def home(request):
             .annotate(has_feed=Exists(CalendarFeed.objects.active().filter(mentor=OuterRef("pk"))))
         ),
     }
-    return render(request, "portals/mentor/home.html", context)
 
 
-@login_required
+@require_GET
+def home(request):
+    """The mentor's overview is part of the one home page now; old links land there."""
+    _require_mentor(request.user)
+    return redirect("core:home")
+
+
 @require_GET
 def interns(request):
     """Every placement the user mentors, current and past."""
@@ -151,7 +152,6 @@ def interns(request):
     return render(request, "portals/mentor/interns.html", {"page_obj": page})
 
 
-@login_required
 @require_GET
 def sessions(request):
     """All upcoming sessions of the user's interns, a page at a time."""
@@ -161,7 +161,6 @@ def sessions(request):
     return render(request, "portals/mentor/sessions.html", {"page_obj": page, "today": _today()})
 
 
-@login_required
 @require_GET
 def intern(request, pk):
     placement = get_mentored_placement(request.user, pk)
@@ -207,7 +206,6 @@ def _totals(placement):
     }
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def evaluate(request, pk, kind):
     """The rubric form: one radio group per criterion; shows the evaluation once submitted."""
@@ -263,7 +261,6 @@ def evaluate(request, pk, kind):
     return render(request, "portals/mentor/evaluate.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def concern(request, pk):
     """Raise a concern: it reaches the student's coordinators at once, in the app and by e-mail."""

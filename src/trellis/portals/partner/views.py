@@ -9,7 +9,6 @@ a row fragment for htmx.
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
@@ -86,7 +85,6 @@ def _posted(request):
 # --- Home and profile ----------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def index(request):
     """Straight to the partner's portal; someone who runs several partners chooses one."""
@@ -98,7 +96,6 @@ def index(request):
     return render(request, "portals/partner/index.html", {"partners": partners})
 
 
-@login_required
 @require_GET
 def home(request, pk):
     partner = get_admin_partner(request.user, pk)
@@ -124,7 +121,6 @@ def home(request, pk):
     return render(request, "portals/partner/home.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def profile(request, pk):
     partner = get_admin_partner(request.user, pk)
@@ -145,7 +141,6 @@ def profile(request, pk):
 # --- Worksites ---------------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def worksites(request, pk):
     partner = get_admin_partner(request.user, pk)
@@ -159,7 +154,6 @@ def worksites(request, pk):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def worksite_add(request, pk):
     partner = get_admin_partner(request.user, pk)
@@ -176,7 +170,6 @@ def worksite_add(request, pk):
     return render(request, "portals/partner/worksite_form.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def worksite_edit(request, pk):
     worksite = get_admin_worksite(request.user, pk)
@@ -199,7 +192,6 @@ def worksite_edit(request, pk):
 # --- Mentors -----------------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def mentors(request, pk):
     partner = get_admin_partner(request.user, pk)
@@ -216,7 +208,6 @@ def mentors(request, pk):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def mentor_invite(request, pk):
     partner = get_admin_partner(request.user, pk)
@@ -240,7 +231,6 @@ def mentor_invite(request, pk):
     return render(request, "portals/partner/mentor_invite.html", {"partner": partner, "form": form})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def mentor_edit(request, pk):
     mentor = get_admin_mentor(request.user, pk)
@@ -254,7 +244,6 @@ def mentor_edit(request, pk):
     return render(request, "portals/partner/mentor_edit.html", context)
 
 
-@login_required
 @require_POST
 def mentor_resend(request, pk):
     mentor = get_admin_mentor(request.user, pk)
@@ -267,7 +256,6 @@ def mentor_resend(request, pk):
     return redirect("partner_portal:mentors", mentor.partner_id)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def background_check(request, pk):
     """Coordinators record a mentor's background check; partners only see the date."""
@@ -300,7 +288,6 @@ def background_check(request, pk):
 # --- Opportunities -----------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def opportunities(request, pk):
     partner = get_admin_partner(request.user, pk)
@@ -328,7 +315,6 @@ def opportunities(request, pk):
     return render(request, "portals/partner/opportunities.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def opportunity_create(request, pk):
     partner = get_admin_partner(request.user, pk)
@@ -349,7 +335,6 @@ def opportunity_create(request, pk):
     return render(request, "portals/partner/opportunity_form.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def opportunity_edit(request, pk):
     opportunity = get_admin_opportunity(request.user, pk)
@@ -390,7 +375,6 @@ def _opportunity_context(request, opportunity, **extra):
     }
 
 
-@login_required
 @require_GET
 def opportunity(request, pk):
     opportunity = get_admin_opportunity(request.user, pk)
@@ -399,7 +383,6 @@ def opportunity(request, pk):
     )
 
 
-@login_required
 @require_POST
 def opportunity_submit(request, pk):
     opportunity = get_admin_opportunity(request.user, pk)
@@ -412,7 +395,6 @@ def opportunity_submit(request, pk):
     return redirect("partner_portal:opportunity", opportunity.pk)
 
 
-@login_required
 @require_POST
 def opportunity_seats(request, pk):
     opportunity = get_admin_opportunity(request.user, pk)
@@ -431,7 +413,6 @@ def opportunity_seats(request, pk):
     return render(request, "portals/partner/opportunity.html", context)
 
 
-@login_required
 @require_POST
 def opportunity_close(request, pk):
     opportunity = get_admin_opportunity(request.user, pk)
@@ -498,7 +479,6 @@ def _applications_queryset():
     )
 
 
-@login_required
 @require_GET
 def applicants(request, pk):
     opportunity = get_admin_opportunity(request.user, pk)
@@ -535,7 +515,6 @@ def _applicant_response(request, application, *, notice, level, form=None):
     return redirect("partner_portal:applicants", application.opportunity_id)
 
 
-@login_required
 @require_POST
 def application_accept(request, pk):
     application = get_admin_application(request.user, pk)
@@ -551,7 +530,6 @@ def application_accept(request, pk):
     )
 
 
-@login_required
 @require_POST
 def application_decline(request, pk):
     application = get_admin_application(request.user, pk)
@@ -564,7 +542,6 @@ def application_decline(request, pk):
     return _applicant_response(request, application, notice="Declined.", level="success")
 
 
-@login_required
 @require_POST
 def application_rank(request, pk):
     application = get_admin_application(request.user, pk)
@@ -584,7 +561,6 @@ def application_rank(request, pk):
 # --- Interns -----------------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def interns(request, pk):
     """Current placements with their mentor and hours progress; one query for the page's rows."""

@@ -10,7 +10,6 @@ too, in fragments as well as pages.
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -28,7 +27,6 @@ from trellis.hours.progress import hour_totals, placement_progress
 from trellis.opportunities import search
 from trellis.placements import application_services
 from trellis.placements.models import Agreement, Application, Placement, SignerRole
-from trellis.placements.rounds import MatchRound
 from trellis.portals.student import record as records
 from trellis.portals.student.forms import (
     ApplicationForm,
@@ -49,7 +47,6 @@ UPCOMING_ON_PLACEMENT = 10
 def student_only(view):
     """Run the view for the signed-in student's own record; anyone else gets a 404."""
 
-    @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         student = own_student(request.user)
@@ -90,18 +87,6 @@ def _to_sign(agreements) -> list[Agreement]:
     return waiting
 
 
-def _agreements_to_sign(student) -> list[Agreement]:
-    agreements = (
-        Agreement.objects.filter(
-            placement__student=student, placement__status=Placement.Status.CONFIRMED
-        )
-        .select_related("placement__opportunity")
-        .prefetch_related("signatures")
-        .order_by("placement__start_date", "kind")
-    )
-    return _to_sign(agreements)
-
-
 def _upcoming_sessions(user, student, today):
     return (
         Session.objects.for_user(user)
@@ -119,32 +104,22 @@ def _upcoming_sessions(user, student, today):
 # Home
 
 
+def student_overview(user, today) -> dict:
+    """The student's part of the one home page (portals.home): sessions coming up. What needs
+    the student (signatures, rounds, hours, applications) is in the home's work queues."""
+    student = own_student(user)
+    if student is None:
+        return {}
+    return {
+        "student": student,
+        "sessions": list(_upcoming_sessions(user, student, today)[:UPCOMING_ON_HOME]),
+    }
+
+
 @student_only
 def home(request, student):
-    """Everything the student does, with what needs them now: signatures, sessions, rounds."""
-    user = request.user
-    today = district_today(student.district)
-    placements = list(_my_placements(user, student).current().order_by("start_date", "pk")[:20])
-    applications = list(
-        Application.objects.for_user(user)
-        .filter(student=student, status__in=search.STANDING_APPLICATION)
-        .select_related("opportunity__partner")
-        .order_by("-created_at")[:20]
-    )
-    rounds = list(
-        MatchRound.objects.for_user(user)
-        .filter(status__in=(MatchRound.Status.RANKING, MatchRound.Status.PUBLISHED))
-        .order_by("-pk")[:10]
-    )
-    context = {
-        "student": student,
-        "placements": placements,
-        "applications": applications,
-        "sessions": list(_upcoming_sessions(user, student, today)[:UPCOMING_ON_HOME]),
-        "to_sign": _agreements_to_sign(student),
-        "rounds": rounds,
-    }
-    return render(request, "portals/student/home.html", context)
+    """The portal's overview is part of the one home page now; old links land there."""
+    return redirect("core:home")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -505,11 +480,9 @@ def record_pdf(request, student):
     return _record_pdf(request, student)
 
 
-@login_required
 def student_record(request, pk):
     return _record_page(request, _record_student(request, pk))
 
 
-@login_required
 def student_record_pdf(request, pk):
     return _record_pdf(request, _record_student(request, pk))

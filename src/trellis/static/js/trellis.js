@@ -31,7 +31,44 @@
     });
   }
 
+  // Phones: the main menu folds behind one "Menu" button so the header stays one line.
+  function setUpMenu() {
+    var toggle = document.querySelector(".nav-toggle");
+    var menu = document.getElementById("site-menu");
+    if (!toggle || !menu) { return; }
+    toggle.hidden = false;
+    document.documentElement.classList.add("has-nav-toggle");
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.classList.toggle("is-open", open);
+    });
+  }
+
+  // Narrow screens show each table row as a card: every cell is labelled with its column's
+  // heading (CSS shows the label before the value), so no table scrolls the page sideways.
+  function labelCells(root) {
+    root.querySelectorAll("table").forEach(function (table) {
+      if (table.classList.contains("table--grid")) { return; }
+      var heads = table.querySelectorAll("thead th");
+      if (!heads.length) { return; }
+      var labels = Array.prototype.map.call(heads, function (th) { return th.textContent.trim(); });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        var column = 0;
+        Array.prototype.forEach.call(row.children, function (cell) {
+          if (!cell.hasAttribute("data-label") && labels[column]) {
+            cell.setAttribute("data-label", labels[column]);
+          }
+          column += cell.colSpan || 1;
+        });
+      });
+      table.classList.add("table--stacks");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    setUpMenu();
+    labelCells(document);
     markScrollableTables(document);
   });
   var resizeTimer = null;
@@ -40,6 +77,7 @@
     resizeTimer = setTimeout(function () { markScrollableTables(document); }, 150);
   });
   document.addEventListener("htmx:afterSettle", function (event) {
+    labelCells(event.detail.elt.parentNode || document);
     markScrollableTables(event.detail.elt.parentNode || document);
   });
 

@@ -1,5 +1,6 @@
 """Serve the app and run the background-task worker beside it (for `make demo`)."""
 
+import os
 import signal
 import subprocess
 import sys
@@ -7,6 +8,29 @@ import sys
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+
+def served_site_url(addrport: str) -> str:
+    """The address people reach the server on, for e-mailed links: `8611` or `0.0.0.0:8611`
+    become http://127.0.0.1:8611 (a wildcard address is not one a browser can open)."""
+    host, _, port = addrport.rpartition(":")
+    if not host and not port.isdigit():
+        host, port = port, "8000"
+    host = host.strip("[]") or "127.0.0.1"
+    if host in ("0.0.0.0", "::", "0"):  # noqa: S104 (recognising a wildcard, not binding one)
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def follow_served_address(addrport: str) -> str:
+    """Unless SITE_URL is set (production, or a chosen demo address), e-mailed links follow
+    the address this server is started on; the worker process inherits it."""
+    if not os.environ.get("SITE_URL"):
+        os.environ["SITE_URL"] = served_site_url(addrport)
+        settings.SITE_URL = os.environ["SITE_URL"]
+    return settings.SITE_URL
 
 
 class Command(BaseCommand):
@@ -20,6 +44,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, addrport, idp_port, **options):
+        site = follow_served_address(addrport)
+        self.stdout.write(f"E-mailed links point to {site}")
         # The worker is a child process so match rounds run in the background as in production.
         manage = str(settings.BASE_DIR / "manage.py")
         # Fixed argument list, no shell: nothing here comes from user input.

@@ -1,12 +1,13 @@
 """`manage.py seed_demo`: load the Maple Valley demo district and print the demo logins."""
 
 import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from trellis.accounts.models import User
-from trellis.core.models import AuditEvent
+from trellis.core.models import AuditAction, AuditEvent
 from trellis.demo.build import (
     DEMO_LOGINS,
     DEMO_PASSWORD,
@@ -16,6 +17,7 @@ from trellis.demo.build import (
 )
 from trellis.demo.reset import delete_district
 from trellis.districts.models import District
+from trellis.rostering.export import write_roster_zip
 
 MIN_STUDENTS = 100
 
@@ -36,13 +38,19 @@ class Command(BaseCommand):
             action="store_true",
             help="Delete the demo district and its accounts, then build it again.",
         )
+        parser.add_argument(
+            "--roster-zip",
+            metavar="PATH",
+            help="Also write the district as its SIS would export it (a OneRoster 1.2 ZIP), for import_oneroster.",
+        )
 
-    def handle(self, *args, students, seed, reset, **options):
+    def handle(self, *args, students, seed, reset, roster_zip=None, **options):
         if students < MIN_STUDENTS:
             raise CommandError(f"--students must be at least {MIN_STUDENTS}.")
         existing = District.objects.filter(slug=DISTRICT_SLUG).first()
         if existing and not reset:
             self.stdout.write("Demo district already loaded (use --reset to rebuild it).")
+            self._write_roster(existing, roster_zip)
             self._print_logins()
             return
         started = time.perf_counter()
@@ -61,7 +69,7 @@ class Command(BaseCommand):
             district = District.objects.get(slug=DISTRICT_SLUG)
             AuditEvent.record(
                 actor=None,
-                action="demo.seeded",
+                action=AuditAction.DEMO_SEEDED,
                 district=district,
                 data={"students": students, "seed": seed},
             )
@@ -77,7 +85,16 @@ class Command(BaseCommand):
         if options["verbosity"] > 1:
             for label, count in sorted(counts.items()):
                 self.stdout.write(f"  {label:<40} {count:>10,}")
+        self._write_roster(district, roster_zip)
         self._print_logins()
+
+    def _write_roster(self, district, path):
+        """The demo's SIS export: `make demo` imports it, so every run exercises the importer."""
+        if not path:
+            return
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        write_roster_zip(district, path)
+        self.stdout.write(f"Wrote the district's OneRoster export to {path}.")
 
     def _print_logins(self):
         rows = [("Role", "Username", "Password", "What to look at")]
