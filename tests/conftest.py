@@ -16,6 +16,13 @@ from trellis.accounts.models import Role
 from trellis.partners.models import Department, PartnerKind
 
 
+@pytest.fixture(autouse=True)
+def _mfa_enrolment_only_where_asked(request, settings):
+    """Most tests sign personas in directly; forced MFA enrolment (trellis.signin) is tested
+    by the tests marked `mfa_enforced`, and is on in the running app."""
+    settings.SIGNIN_REQUIRE_MFA = request.node.get_closest_marker("mfa_enforced") is not None
+
+
 @dataclass
 class World:
     district: object

@@ -47,6 +47,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.mfa",
+    "allauth.usersessions",
     "trellis.core",
     "trellis.accounts",
     "trellis.districts",
@@ -57,6 +62,7 @@ INSTALLED_APPS = [
     "trellis.placements",
     "trellis.hours",
     "trellis.insights",
+    "trellis.signin",
     "trellis.portals",
     "trellis.api",
     "trellis.demo",
@@ -75,6 +81,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Sign-in by default; public views are marked login_not_required (trellis.accounts.middleware).
     "trellis.accounts.middleware.LoginRequiredMiddleware",
+    # allauth's sign-in stages (MFA), then Trellis's sign-in policy: a
+    # session ends when its person is switched off or loses their last role, and staff
+    # who must use MFA are sent to set it up before anything else (trellis.signin).
+    "allauth.account.middleware.AccountMiddleware",
+    "trellis.signin.middleware.SignInPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -155,6 +166,35 @@ if TESTING:
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Sign-in with allauth (trellis.signin): district SSO through OpenID Connect (Google, Microsoft
+# Entra ID, Clever, ClassLink or any other issuer), configured per district in the app; no
+# self sign-up; MFA (TOTP, recovery codes, WebAuthn); each person's list of their sessions.
+ACCOUNT_ADAPTER = "trellis.signin.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "trellis.signin.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_REDIRECT_URL = "accounts:login"
+ACCOUNT_RATE_LIMITS = {
+    # Password-reset e-mails: per IP and per address (the "key"), also on Trellis's own form.
+    "reset_password": env("PASSWORD_RESET_RATE_LIMIT", default="20/h/ip,3/h/key"),
+}
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {"district_sso": {"OAUTH_PKCE_ENABLED": True}}
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("SSO_REQUESTS_TIMEOUT", default=10)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Trellis")
+MFA_PASSKEY_LOGIN_ENABLED = False
+# WebAuthn needs HTTPS except on the demo's and the tests' http://127.0.0.1.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEMO or TESTING or DEBUG
+USERSESSIONS_TRACK_ACTIVITY = False
+# District SSO client secrets are encrypted with this key (Fernet, 32 url-safe base64 bytes:
+# `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`).
+# Demo and test runs derive one from SECRET_KEY; production must set it to save secrets.
+SSO_SECRETS_KEY = env("SSO_SECRETS_KEY", default="")
 
 # Login throttling: lock a username+IP pair, not a whole school's shared IP.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
@@ -327,3 +367,8 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 TRELLIS_CALENDAR_FETCH_ALLOW_PRIVATE = env.bool("TRELLIS_CALENDAR_FETCH_ALLOW_PRIVATE", default=False)
 # A Unicode TrueType font for PDF experience records; common system fonts are tried otherwise.
 TRELLIS_PDF_FONT = env("TRELLIS_PDF_FONT", default="")
+
+# District staff (and partner administrators where a district asks) must enrol in MFA before
+# anything else (trellis.signin.middleware). The test suite turns it off except where a test
+# asks for it (tests/conftest.py), since most tests sign personas in directly.
+SIGNIN_REQUIRE_MFA = True

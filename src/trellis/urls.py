@@ -18,6 +18,8 @@ urlpatterns = [
     # The home page lives in portals but keeps its name "core:home" beside core's own routes.
     path("", include((portal_urls.home_patterns + core_urls.urlpatterns, core_urls.app_name))),
     path("accounts/", include("trellis.accounts.urls")),
+    path("auth/", include("trellis.signin.allauth_urls")),
+    path("signin/", include("trellis.signin.urls")),
     path("admin/", admin.site.urls),
     path("students/", include("trellis.students.urls")),
     path("partners/", include("trellis.partners.urls")),

@@ -142,6 +142,8 @@ TABLE = {
     "hours.log_for_student": ("placement_a", "", ""),
     "api_token.manage": ("partner_p", "DA PAP", "DA PAP"),
     "webhook.manage": ("district", "DA", "DA"),
+    "sso.configure": ("district", "DA", "DA"),
+    "mfa.reset": ("district", "DA", "DA"),
 }
 
 

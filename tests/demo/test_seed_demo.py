@@ -412,7 +412,7 @@ def test_each_demo_login_exists_with_its_role_and_can_sign_in(demo, client):
         for u in LOGINS
     }
     assert (
-        roles["admin"] == {Role.DISTRICT_ADMIN} and User.objects.get(username="admin").is_superuser
+        roles["admin"] == {Role.DISTRICT_ADMIN} and not User.objects.get(username="admin").is_superuser
     )
     assert Membership.objects.get(user__username="coordinator").school is None
     assert Membership.objects.get(user__username="coordinator.alder").school.slug == "alder"

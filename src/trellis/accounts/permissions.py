@@ -181,6 +181,12 @@ _TABLE = (
            _grants(DISTRICT={Role.DISTRICT_ADMIN}), superuser=False),
     Action("staff.remove", "Take a staff role away", _grants(DISTRICT={Role.DISTRICT_ADMIN}),
            superuser=False),
+    Action("sso.configure",
+           "Connect the district's single sign-on (Google, Microsoft, Clever, ClassLink, OpenID "
+           "Connect) and set its sign-in policy", _grants(DISTRICT={Role.DISTRICT_ADMIN}),
+           superuser=False),
+    Action("mfa.reset", "Reset a staff member's multi-factor authentication",
+           _grants(DISTRICT={Role.DISTRICT_ADMIN}), superuser=False),
     Action("district.administer", "Use the site administration for one's district",
            _grants(DISTRICT={Role.DISTRICT_ADMIN}), superuser=False),
     Action("student.roster", "Add and update students from the SIS by their SIS id (rostering)",

@@ -13,6 +13,7 @@ from trellis.accounts.invitations import free_username, send_password_set_email
 from trellis.accounts.models import Membership, User
 from trellis.accounts.permissions import district_ids, permitted, require
 from trellis.accounts.roles import SCHOOL_STAFF_ROLES, STAFF_ROLES, Role
+from trellis.accounts.sessions import end_sessions
 from trellis.core.errors import Refused
 from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.notifications import notify
@@ -137,12 +138,13 @@ def remove_staff_role(*, membership, actor):
     if not user.is_superuser and not Membership.objects.filter(user=user).exists():
         user.is_active = False
         user.save(update_fields=["is_active"])
+        ended = end_sessions(user)
         AuditEvent.record(
             actor=actor,
             action=AuditAction.ACCOUNT_DEACTIVATED,
             target=user,
             district=membership.district,
-            data={"reason": "no role left"},
+            data={"reason": "no role left", "sessions_ended": ended},
         )
     return user
 

@@ -59,7 +59,7 @@ DEMO_LOGINS = [
         "admin",
         "Dana",
         "Whitfield",
-        "Everything, including /admin/; district staff, partners, program reports",
+        "The district, its /admin/, staff, SSO and MFA, partners, program reports",
     ),
     (
         "WBL coordinator (district-wide)",
@@ -241,7 +241,8 @@ def _login(ctx: Ctx, username: str, **flags) -> int:
 def _staff(ctx: Ctx) -> None:
     """Demo logins for district roles, plus coordinators and counselors for every school."""
     rng = ctx.rng
-    admin = _login(ctx, "admin", superuser=True, staff=True)
+    # A district administrator, not an installation superuser: /admin/ shows their district only.
+    admin = _login(ctx, "admin", staff=True)
     ctx.add_membership(admin, Role.DISTRICT_ADMIN)
     ctx.coordinator_user = _login(ctx, "coordinator")
     ctx.add_membership(ctx.coordinator_user, Role.COORDINATOR)
