@@ -53,7 +53,7 @@ def demo_on_port_8611(monkeypatch):
     monkeypatch.setattr(command, "call_command", runserver)
     monkeypatch.setattr(command.signal, "signal", lambda *a: None)
     with override_settings(SITE_URL="http://127.0.0.1:8000"):
-        call_command("runserver_with_worker", "127.0.0.1:8611")
+        call_command("runserver_with_worker", "127.0.0.1:8611", "--idp-port", "0")  # SSO: tests/signin
         yield started
 
 

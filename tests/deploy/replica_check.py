@@ -10,6 +10,7 @@ import django
 
 def main(primary: str, replica: str) -> None:
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connections
     from django.test import Client
@@ -30,6 +31,8 @@ def main(primary: str, replica: str) -> None:
 
     # After the snapshot, only on the primary: a student the replica has not seen yet.
     f.StudentFactory(school=f.SchoolFactory(district=district), first_name="Newcomer")
+    # This check is about where reads go; staff MFA enrolment has its own tests (tests/signin).
+    settings.SIGNIN_REQUIRE_MFA = False
     client = Client()
     client.force_login(coordinator)  # the session exists on the primary only
 

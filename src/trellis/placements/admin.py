@@ -20,6 +20,7 @@ from trellis.placements.models import (
     RubricCriterion,
     Signature,
 )
+from trellis.placements.round_results import MatchResult
 from trellis.placements.rounds import MatchRound, MatchRun, RoundRanking
 
 
@@ -184,3 +185,13 @@ class MatchRunAdmin(ScopedAdmin):
     list_display = ("match_round", "mode", "status", "created_at", "finished_at")
     list_filter = ("mode", "status")
     list_select_related = ("match_round",)
+
+
+@admin.register(MatchResult)
+class MatchResultAdmin(ScopedAdmin):
+    """One student's result of a run, written by the matching service; shown, not edited."""
+
+    district_path = "run__match_round__district"
+    read_only = True
+    list_display = ("run", "student", "opportunity", "rank")
+    list_select_related = ("run__match_round", "student", "opportunity")
