@@ -206,10 +206,20 @@ class SessionFactory(factory.django.DjangoModelFactory):
         model = Session
 
     placement = factory.SubFactory(PlacementFactory)
-    date = dt.date(2027, 1, 22)
+    # 2027-01-22, or the next day this placement has no log yet: one placement's logs may not
+    # overlap (a PostgreSQL exclusion constraint), so several default logs take several days.
+    date = factory.LazyAttribute(lambda o: _first_free_log_day(o.placement))
     start_time = dt.time(8, 0)
     end_time = dt.time(14, 30)
     planned_hours = Decimal("6.5")
+
+
+def _first_free_log_day(placement, first=dt.date(2027, 1, 22)):
+    taken = set(HourLog.objects.filter(placement=placement, date__gte=first).values_list("date", flat=True))
+    day = first
+    while day in taken:
+        day += dt.timedelta(days=1)
+    return day
 
 
 class HourLogFactory(factory.django.DjangoModelFactory):
@@ -217,7 +227,9 @@ class HourLogFactory(factory.django.DjangoModelFactory):
         model = HourLog
 
     placement = factory.SubFactory(PlacementFactory)
-    date = dt.date(2027, 1, 22)
+    # 2027-01-22, or the next day this placement has no log yet: one placement's logs may not
+    # overlap (a PostgreSQL exclusion constraint), so several default logs take several days.
+    date = factory.LazyAttribute(lambda o: _first_free_log_day(o.placement))
     start_time = dt.time(8, 0)
     end_time = dt.time(12, 0)
     hours = Decimal("4.00")
