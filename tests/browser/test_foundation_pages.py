@@ -34,7 +34,9 @@ def test_coordinator_journey_is_accessible_and_csp_clean(make_page, axe, persona
     # No horizontal scrolling of the page itself at phone width.
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Placements").click()
+    # The main navigation's "Placements" opens the board (tests/browser/test_phones.py and the
+    # lifecycle journey); the filterable list behind it is checked here.
+    page.goto("/placements/")
     page.wait_for_load_state()
     axe.check(page)
     # htmx refreshes only the results and updates the address bar.
@@ -44,11 +46,8 @@ def test_coordinator_journey_is_accessible_and_csp_clean(make_page, axe, persona
     assert page.locator("#results").get_by_text("Ben Birch").count() == 1
     assert page.locator("#results").get_by_text("Ava Alder").count() == 0
     screenshot(page, f"foundation-placements-{width}")
-    # At phone width the table scrolls inside its wrapper, which keyboard users can reach.
-    wrap = page.locator("#results .table-wrap")
-    if width == 390:
-        expect(wrap).to_have_attribute("tabindex", "0")
-        expect(wrap).to_have_attribute("role", "region")
+    # At phone width the table's rows are stacked cards: the page never scrolls sideways.
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
     axe.check(page)
 
     page.locator("#results").get_by_role("link", name="Ben Birch").click()
@@ -67,6 +66,8 @@ def test_coordinator_journey_is_accessible_and_csp_clean(make_page, axe, persona
         page.goto(path)
         axe.check(page)
 
+    if width == 390:  # on a phone the navigation and "Sign out" sit behind the menu button
+        page.get_by_role("button", name="Menu").click()
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_load_state()
     assert "/accounts/login/" in page.url
