@@ -166,13 +166,18 @@ def perform_import(roster_import) -> RosterImport:
     return roster_import
 
 
-def import_file(*, district, path, actor=None, dry_run=False, skip_invalid=False) -> tuple[RosterImport | None, Plan]:
-    """The command line's import: the same plan and apply, recorded in the history unless a dry run."""
+def import_file(
+    *, district, path, actor=None, dry_run=False, skip_invalid=False, origin=RosterImport.Origin.COMMAND
+) -> tuple[RosterImport | None, Plan]:
+    """The command line's (and the SIS pull's) import: the same plan and apply, recorded in the
+    history unless a dry run."""
     with open(path, "rb") as handle:
         if dry_run:
             plan = build_plan(district, handle, skip_invalid=skip_invalid)
             return None, plan
-        roster_import = RosterImport(district=district, uploaded_by=actor, confirmed_by=actor, skip_invalid=skip_invalid)
+        roster_import = RosterImport(
+            district=district, uploaded_by=actor, confirmed_by=actor, skip_invalid=skip_invalid, origin=origin
+        )
         roster_import.filename = str(path).rsplit("/", 1)[-1][:255]
         roster_import.size = handle.seek(0, 2)
         handle.seek(0)

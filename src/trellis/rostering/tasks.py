@@ -19,3 +19,15 @@ def run_roster_import(import_id: int) -> str:
     from trellis.rostering.services import perform_import
 
     return perform_import(RosterImport.objects.select_related("district", "confirmed_by").get(pk=import_id)).status
+
+
+@task()
+def pull_roster_now(source_id: int, actor_id: int | None = None) -> str:
+    """"Pull now" from the connection page: the same pull the scheduler runs every night."""
+    from trellis.accounts.models import User
+    from trellis.rostering.models import RosterSource
+    from trellis.rostering.pull import pull_roster
+
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    source = RosterSource.objects.select_related("district").get(pk=source_id)
+    return pull_roster(source, actor=actor).status

@@ -15,7 +15,7 @@ from trellis.signin import services
 from trellis.signin.matching import Refused, find_person
 from trellis.signin.models import SSOConnection
 from trellis.signin.provider import PROVIDER
-from trellis.signin.secrets import SecretUnavailable
+from trellis.core.stored_secrets import SecretUnavailable
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from trellis.accounts.roles import Role
 from trellis.core.tenancy import AccessPaths, ScopedQuerySet
-from trellis.signin import secrets
+from trellis.core import stored_secrets as secrets
 
 
 class Kind(models.TextChoices):
