@@ -365,6 +365,8 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 # Calendar import from a URL refuses private and local addresses unless this is on
 # (a district calendar server on the internal network).
 TRELLIS_CALENDAR_FETCH_ALLOW_PRIVATE = env.bool("TRELLIS_CALENDAR_FETCH_ALLOW_PRIVATE", default=False)
+# The same for the nightly OneRoster pull: on when the district's SIS answers on its own network.
+TRELLIS_ROSTER_PULL_ALLOW_PRIVATE = env.bool("TRELLIS_ROSTER_PULL_ALLOW_PRIVATE", default=False)
 # A Unicode TrueType font for PDF experience records; common system fonts are tried otherwise.
 TRELLIS_PDF_FONT = env("TRELLIS_PDF_FONT", default="")
 

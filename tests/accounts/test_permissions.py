@@ -143,6 +143,7 @@ TABLE = {
     "api_token.manage": ("partner_p", "DA PAP", "DA PAP"),
     "webhook.manage": ("district", "DA", "DA"),
     "sso.configure": ("district", "DA", "DA"),
+    "roster.connect": ("district", "DA", "DA"),
     "mfa.reset": ("district", "DA", "DA"),
 }
 

@@ -177,6 +177,9 @@ _TABLE = (
     Action("roster.import",
            "Import the district's people and schools from its SIS (OneRoster) and read the import history",
            _grants(DISTRICT_WIDE=MANAGERS)),
+    Action("roster.connect",
+           "Connect the district's SIS for a scheduled roster pull (OneRoster 1.2 REST, its client "
+           "credentials)", _grants(DISTRICT={Role.DISTRICT_ADMIN}), superuser=False),
     Action("staff.invite", "Invite district staff and give them a role",
            _grants(DISTRICT={Role.DISTRICT_ADMIN}), superuser=False),
     Action("staff.remove", "Take a staff role away", _grants(DISTRICT={Role.DISTRICT_ADMIN}),

@@ -95,6 +95,8 @@ class AuditAction(models.TextChoices):
     RECORD_VIEWED = "record.viewed"
     REFLECTION_WRITTEN = "reflection.written"
     ROSTER_IMPORTED = "roster.imported"
+    ROSTER_PULL_FAILED = "roster.pull_failed"
+    ROSTER_SOURCE_SAVED = "roster.source_saved"
     RUBRIC_UPDATED = "rubric.updated"
     SIGNIN_ACCOUNT_CREATED = "signin.account_created"
     SIGNIN_MFA_RESET = "signin.mfa_reset"

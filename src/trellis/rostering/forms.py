@@ -2,6 +2,9 @@
 
 from django import forms
 
+from trellis.rostering.models import RosterSource
+from trellis.rostering.pull import PullError, check_address
+
 
 class UploadForm(forms.Form):
     file = forms.FileField(
@@ -22,3 +25,40 @@ class ConfirmForm(forms.Form):
         label="Import the rest and leave the refused rows out",
         required=False,
     )
+
+
+class SourceForm(forms.ModelForm):
+    """The SIS connection; the secret is write-only (never rendered back), as for SSO."""
+
+    secret = forms.CharField(
+        label="Client secret", required=False, strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text="Stored encrypted and never shown again. Leave empty to keep the saved one.",
+    )
+
+    class Meta:
+        model = RosterSource
+        fields = ["base_url", "token_url", "client_id", "secret", "secret_env_var", "scope", "is_enabled"]
+        labels = {"base_url": "Rostering service address", "token_url": "Token endpoint",
+                  "client_id": "Client ID", "secret_env_var": "Secret in environment variable",
+                  "is_enabled": "Pull every night"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("base_url", "token_url"):
+            self.fields[name].assume_scheme = "https"  # a bare host name means https, never http
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("secret") or data.get("secret_env_var") or (self.instance.pk and self.instance.has_secret)):
+            self.add_error("secret", "Give the client secret, or the environment variable that holds it.")
+        env = data.get("secret_env_var") or ""
+        if env and not env.replace("_", "").isalnum():
+            self.add_error("secret_env_var", "Letters, digits and underscores only.")
+        for field in ("base_url", "token_url"):
+            if data.get(field):
+                try:
+                    check_address(data[field])
+                except PullError as exc:
+                    self.add_error(field, str(exc))
+        return data

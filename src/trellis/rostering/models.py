@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from trellis.core import stored_secrets
 from trellis.core.tenancy import AccessPaths, ScopedQuerySet
 
 MAX_STORED_PROBLEMS = 5000
@@ -39,8 +40,14 @@ class RosterImport(models.Model):
         DONE = "done", "Imported"
         FAILED = "failed", "Failed"
 
+    class Origin(models.TextChoices):
+        UPLOAD = "upload", "Uploaded"
+        COMMAND = "command", "Command line"
+        PULL = "pull", "Pulled from the SIS"
+
     district = models.ForeignKey("districts.District", on_delete=models.CASCADE, related_name="roster_imports")
-    file = models.FileField(upload_to="rostering/%Y/%m/")
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.UPLOAD)
+    file = models.FileField(upload_to="rostering/%Y/%m/", blank=True)
     filename = models.CharField(max_length=255)
     size = models.PositiveBigIntegerField(default=0)
     version = models.CharField(max_length=8, blank=True, help_text="OneRoster version from the manifest.")
@@ -110,3 +117,53 @@ class RosterOrg(models.Model):
 
     def __str__(self):
         return f"{self.org_type} {self.sourced_id}"
+
+
+class RosterSource(models.Model):
+    """The district's SIS or rostering hub (Clever, ClassLink, the SIS itself) answering OneRoster
+    1.2 REST: pulled on a schedule into the same import engine as an uploaded ZIP."""
+
+    district = models.OneToOneField("districts.District", on_delete=models.CASCADE, related_name="roster_source")
+    base_url = models.URLField(
+        max_length=500,
+        help_text="The rostering service's base address, ending in /ims/oneroster/rostering/v1p2.",
+    )
+    token_url = models.URLField(max_length=500, help_text="The OAuth 2 token endpoint (client credentials).")
+    client_id = models.CharField(max_length=255)
+    secret_ciphertext = models.TextField(blank=True, editable=False)
+    secret_env_var = models.CharField(
+        max_length=100, blank=True,
+        help_text="Or keep the secret out of the database: the environment variable that holds it.",
+    )
+    scope = models.CharField(
+        max_length=500, blank=True,
+        help_text="Scopes to ask for, if the provider wants them (space-separated).",
+    )
+    is_enabled = models.BooleanField(
+        default=True, help_text="Pulled every night by the scheduler; off keeps the connection but stops the pulls."
+    )
+    last_pulled_at = models.DateTimeField(null=True, blank=True)
+    last_import = models.ForeignKey(RosterImport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    last_error = models.TextField(blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RosterImportQuerySet.as_manager()
+    access_paths = AccessPaths(district="district_id")
+
+    def __str__(self):
+        return f"OneRoster pull for {self.district}"
+
+    @property
+    def has_secret(self) -> bool:
+        return bool(self.secret_ciphertext or self.secret_env_var)
+
+    def client_secret(self) -> str:
+        """The secret, for the token request only; never shown on a page."""
+        if self.secret_env_var:
+            return stored_secrets.from_environment(self.secret_env_var)
+        if not self.secret_ciphertext:
+            raise stored_secrets.SecretUnavailable("No client secret is saved for this connection.")
+        return stored_secrets.decrypt(self.secret_ciphertext)

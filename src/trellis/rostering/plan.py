@@ -469,7 +469,7 @@ class Plan:
 
         seen, numbers = {}, {}
         students, guardians, staff = {}, {}, {}
-        agents = []  # (row line, sid, agent sids)
+        agents = []  # (line, sid, kind, agent sids): not the Row, whose every column would stay in memory
         deletes = defaultdict(set)
         skipped_grades = 0
         self.user_sids = set()
@@ -564,12 +564,12 @@ class Plan:
                 )
                 students[sid] = (target, current)
                 if listed_agents:
-                    agents.append((row, "students", listed_agents))
+                    agents.append((row.line, sid, "students", listed_agents))
             elif kind == "guardians":
                 name = f"{row.get('preferredGivenName') or given} {family}"[:200]
                 guardians[sid] = (name, email, role.strip().lower()[:40], enabled)
                 if listed_agents:
-                    agents.append((row, "guardians", listed_agents))
+                    agents.append((row.line, sid, "guardians", listed_agents))
             else:
                 staff[sid] = (given[:150], family[:150], email, role.strip()[:40], enabled, row.get("username"))
         if skipped_grades:
@@ -619,15 +619,15 @@ class Plan:
 
     def _agent_pairs(self, agents, students, guardians) -> set:
         pairs = set()
-        for row, kind, listed in agents:
+        for line, sid, kind, listed in agents:
             for agent in listed:
                 if agent not in self.user_sids:
-                    self._problem(row.problem("agentSourcedIds", f"no user with sourcedId {agent!r}"))
+                    self._problem(Problem("users.csv", line, "agentSourcedIds", f"no user with sourcedId {agent!r}"))
                     continue
                 if kind == "students" and agent in guardians:
-                    pairs.add((row.sourced_id, agent))
+                    pairs.add((sid, agent))
                 elif kind == "guardians" and agent in students:
-                    pairs.add((agent, row.sourced_id))
+                    pairs.add((agent, sid))
         return pairs
 
     def _plan_guardians(self, guardians, pairs, students, deleted, mode):

@@ -1,6 +1,7 @@
-"""OneRoster imports: upload, preview, confirm, apply (one transaction, audited); one student upsert."""
+"""OneRoster imports: upload, preview, confirm, apply (one transaction, audited); staff as mentors.
 
-from django.core.exceptions import PermissionDenied
+One student from the SIS without a file (the API) is `students.sis.upsert_student`."""
+
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -8,12 +9,11 @@ from django.utils import timezone
 from trellis.accounts.permissions import require
 from trellis.core.errors import Refused
 from trellis.core.models import AuditAction, AuditEvent
-from trellis.districts.models import District, School
+from trellis.districts.models import District
 from trellis.rostering.apply import apply_plan
 from trellis.rostering.models import RosterImport
 from trellis.rostering.oneroster import RosterFileError
-from trellis.rostering.plan import TRELLIS_GRADES, Plan, build_plan, graduation_year
-from trellis.students.models import Student
+from trellis.rostering.plan import Plan, build_plan
 
 ACTION = "roster.import"
 
@@ -161,13 +161,18 @@ def perform_import(roster_import) -> RosterImport:
     return roster_import
 
 
-def import_file(*, district, path, actor=None, dry_run=False, skip_invalid=False) -> tuple[RosterImport | None, Plan]:
-    """The command line's import: the same plan and apply, recorded in the history unless a dry run."""
+def import_file(
+    *, district, path, actor=None, dry_run=False, skip_invalid=False, origin=RosterImport.Origin.COMMAND
+) -> tuple[RosterImport | None, Plan]:
+    """The command line's (and the SIS pull's) import: the same plan and apply, recorded in the
+    history unless a dry run."""
     with open(path, "rb") as handle:
         if dry_run:
             plan = build_plan(district, handle, skip_invalid=skip_invalid)
             return None, plan
-        roster_import = RosterImport(district=district, uploaded_by=actor, confirmed_by=actor, skip_invalid=skip_invalid)
+        roster_import = RosterImport(
+            district=district, uploaded_by=actor, confirmed_by=actor, skip_invalid=skip_invalid, origin=origin
+        )
         roster_import.filename = str(path).rsplit("/", 1)[-1][:255]
         roster_import.size = handle.seek(0, 2)
         handle.seek(0)
@@ -175,66 +180,6 @@ def import_file(*, district, path, actor=None, dry_run=False, skip_invalid=False
     roster_import.save()
     perform_import(roster_import)
     return roster_import, None
-
-
-# --- One student (the API's upsert by SIS id reuses this) -----------------------------------------
-
-
-@transaction.atomic
-def upsert_student(
-    *, district, actor, student_number, school, first_name, last_name, grade, birth_date,
-    sourced_id=None, year_end=None, **fields,
-) -> tuple[Student, bool]:
-    """Create or update one student keyed by sourcedId, else by student number; audited.
-
-    Returns (student, created). `fields` may set preferred_name, pronouns, email, race_ethnicity,
-    gender and is_active. The graduation year follows from the grade and the school year's end.
-    """
-    if not getattr(actor, "is_authenticated", False) or not (
-        actor.can(ACTION, district) or actor.can("student.edit_profile", Student(district=district, school=school))
-    ):
-        raise PermissionDenied("You may not change this district's students.")
-    if not isinstance(school, School) or school.district_id != district.pk:
-        raise ImportRefused({"school": "The school is not one of the district's."})
-    if grade not in TRELLIS_GRADES:
-        raise ImportRefused({"grade": "Trellis rosters grades 6 to 12."})
-    if not student_number:
-        raise ImportRefused({"student_number": "A student needs the SIS student number."})
-    allowed = {"preferred_name", "pronouns", "email", "race_ethnicity", "gender", "is_active"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ImportRefused(f"Unknown student fields: {', '.join(sorted(unknown))}.")
-    qs = Student.objects.select_for_update().filter(district=district)
-    student = (qs.filter(sourced_id=sourced_id).first() if sourced_id else None) or qs.filter(
-        student_number=student_number
-    ).first()
-    if student is not None and sourced_id and student.sourced_id not in (None, sourced_id):
-        raise ImportRefused({"student_number": "This student number belongs to another rostered student."})
-    if year_end is None:
-        from trellis.districts.calendar import district_today
-
-        today = district_today(district)
-        year = district.school_years.filter(start_date__lte=today, end_date__gte=today).first()
-        year_end = year.end_date.year if year else today.year + (1 if today.month >= 7 else 0)
-    values = {
-        "school": school, "student_number": student_number, "first_name": first_name, "last_name": last_name,
-        "grade": grade, "graduation_year": graduation_year(grade, year_end), "birth_date": birth_date, **fields,
-    }
-    if sourced_id:
-        values["sourced_id"] = sourced_id
-    created = student is None
-    if created:
-        student = Student(district=district, **values)
-    else:
-        for field, value in values.items():
-            setattr(student, field, value)
-    student.full_clean(exclude=["user", "cte_cluster"])
-    student.save()
-    AuditEvent.record(
-        actor=actor, action=AuditAction.STUDENT_CREATED if created else AuditAction.STUDENT_UPDATED, target=student, district=district,
-        data={"via": "upsert", "student_number": student_number},
-    )
-    return student, created
 
 
 # --- Rostered staff as mentors for district departments ----------------------------------------

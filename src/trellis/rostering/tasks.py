@@ -8,7 +8,9 @@ Tasks import services, never the reverse.
 from django.db import transaction
 from django_tasks import task
 
-from trellis.rostering.models import RosterImport
+from trellis.accounts.models import User
+from trellis.rostering.models import RosterImport, RosterSource
+from trellis.rostering.pull import pull_roster
 from trellis.rostering.services import check_import, perform_import
 
 
@@ -32,3 +34,11 @@ def queue_check(roster_import) -> None:
 def queue_import(roster_import) -> None:
     """After the confirmation commits, apply the import in a worker."""
     transaction.on_commit(lambda: run_roster_import.enqueue(roster_import.pk))
+
+
+@task()
+def pull_roster_now(source_id: int, actor_id: int | None = None) -> str:
+    """"Pull now" from the connection page: the same pull the scheduler runs every night."""
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    source = RosterSource.objects.select_related("district").get(pk=source_id)
+    return pull_roster(source, actor=actor).status

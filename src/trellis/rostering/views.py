@@ -10,8 +10,9 @@ from trellis.core.exports import csv_response
 from trellis.core.lists import paginate
 from trellis.districts.models import District
 from trellis.partners.models import Partner, PartnerKind
-from trellis.rostering.forms import ConfirmForm, UploadForm
-from trellis.rostering.models import RosterImport
+from trellis.rostering.forms import ConfirmForm, SourceForm, UploadForm
+from trellis.rostering.models import RosterImport, RosterSource
+from trellis.rostering.pull import save_source
 from trellis.rostering.services import (
     ACTION,
     ImportRefused,
@@ -19,7 +20,7 @@ from trellis.rostering.services import (
     make_department_mentor,
     upload_import,
 )
-from trellis.rostering.tasks import queue_check, queue_import
+from trellis.rostering.tasks import pull_roster_now, queue_check, queue_import
 
 
 def _district(user, slug):
@@ -56,7 +57,12 @@ def imports(request, slug):
     history = paginate(
         request, RosterImport.objects.for_user(request.user).filter(district=district).select_related("uploaded_by")
     )
-    return render(request, "rostering/imports.html", {"district": district, "form": form, "page_obj": history})
+    context = {
+        "district": district, "form": form, "page_obj": history,
+        "source": RosterSource.objects.filter(district=district).first(),
+        "may_connect": request.user.can("roster.connect", district),
+    }
+    return render(request, "rostering/imports.html", context)
 
 
 @require_GET
@@ -134,3 +140,36 @@ def staff(request, slug):
     return render(
         request, "rostering/staff.html", {"district": district, "page_obj": people, "departments": list(departments)}
     )
+
+
+def _connectable_district(user, slug):
+    district = user.permitted("roster.connect", District.objects.all()).filter(slug=slug).first()
+    if district is None:
+        raise Http404("No district found.")
+    return district
+
+
+@require_http_methods(["GET", "POST"])
+def source(request, slug):
+    """The district's SIS connection for the nightly OneRoster pull (district administrators)."""
+    district = _connectable_district(request.user, slug)
+    existing = RosterSource.objects.filter(district=district).select_related("last_import").first()
+    form = SourceForm(request.POST or None, instance=existing)
+    if request.method == "POST" and form.is_valid():
+        save_source(district=district, form=form, actor=request.user)
+        messages.success(request, "The SIS connection is saved. Pull now to check it, or wait for tonight's pull.")
+        return redirect("rostering:source", slug=slug)
+    return render(request, "rostering/source.html", {"district": district, "form": form, "source": existing})
+
+
+@require_POST
+def pull_now(request, slug):
+    """Queue a pull now; its result appears in the import history like any import."""
+    district = _district(request.user, slug)
+    connection = RosterSource.objects.filter(district=district).first()
+    if connection is None:
+        messages.error(request, "No SIS connection is set up; a district administrator connects it first.")
+        return redirect("rostering:imports", slug=slug)
+    pull_roster_now.enqueue(connection.pk, request.user.pk)
+    messages.success(request, "Pulling the roster from the SIS; the result appears in the history below.")
+    return redirect("rostering:imports", slug=slug)

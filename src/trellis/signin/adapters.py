@@ -11,11 +11,11 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
 from django.shortcuts import render
 
+from trellis.core.stored_secrets import SecretUnavailable
 from trellis.signin import services
 from trellis.signin.matching import Refused, find_person
 from trellis.signin.models import SSOConnection
 from trellis.signin.provider import PROVIDER
-from trellis.signin.secrets import SecretUnavailable
 
 
 class AccountAdapter(DefaultAccountAdapter):

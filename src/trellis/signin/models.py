@@ -4,8 +4,8 @@ from django.db import models
 from django.db.models import Q
 
 from trellis.accounts.roles import Role
+from trellis.core import stored_secrets as secrets
 from trellis.core.tenancy import AccessPaths, ScopedQuerySet
-from trellis.signin import secrets
 
 
 class Kind(models.TextChoices):

@@ -9,8 +9,8 @@ from trellis.accounts.models import Membership, User
 from trellis.accounts.permissions import require
 from trellis.accounts.roles import STAFF_ROLES, Role
 from trellis.accounts.sessions import end_sessions
+from trellis.core import stored_secrets as secrets
 from trellis.core.models import AuditAction, AuditEvent
-from trellis.signin import secrets
 from trellis.signin.models import SignInPolicy, SSOConnection
 
 REFUSAL = "Only the district's administrators connect its single sign-on."

@@ -1,8 +1,9 @@
-"""District SSO client secrets: encrypted at rest with a key from the environment (Fernet).
+"""Secrets the district gives Trellis (SSO and SIS client secrets): encrypted at rest (Fernet).
 
-The key is SSO_SECRETS_KEY; demo and test runs derive one from SECRET_KEY so a fresh clone
-works. A connection may instead name an environment variable that holds its secret, and then
-nothing secret is stored in the database at all.
+The key is SSO_SECRETS_KEY (named for its first use; it encrypts every stored client secret);
+demo and test runs derive one from SECRET_KEY so a fresh clone works. A connection may instead
+name an environment variable that holds its secret, and then nothing secret is stored in the
+database at all.
 """
 
 import base64
@@ -23,7 +24,7 @@ def _fernet() -> Fernet:
     if not key:
         if not (settings.DEMO or settings.TESTING or settings.DEBUG):
             raise ImproperlyConfigured(
-                "Set SSO_SECRETS_KEY to store district SSO secrets (or keep each secret in an "
+                "Set SSO_SECRETS_KEY to store district client secrets (or keep each secret in an "
                 "environment variable and give its name instead)."
             )
         key = base64.urlsafe_b64encode(hashlib.sha256(settings.SECRET_KEY.encode()).digest())
