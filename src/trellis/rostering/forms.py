@@ -2,6 +2,7 @@
 
 from django import forms
 
+from trellis.core.stored_secrets import ClientSecretForm
 from trellis.rostering.models import RosterSource
 from trellis.rostering.pull import PullError, check_address
 
@@ -27,14 +28,8 @@ class ConfirmForm(forms.Form):
     )
 
 
-class SourceForm(forms.ModelForm):
+class SourceForm(ClientSecretForm):
     """The SIS connection; the secret is write-only (never rendered back), as for SSO."""
-
-    secret = forms.CharField(
-        label="Client secret", required=False, strip=True,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-        help_text="Stored encrypted and never shown again. Leave empty to keep the saved one.",
-    )
 
     class Meta:
         model = RosterSource
@@ -50,11 +45,6 @@ class SourceForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not (data.get("secret") or data.get("secret_env_var") or (self.instance.pk and self.instance.has_secret)):
-            self.add_error("secret", "Give the client secret, or the environment variable that holds it.")
-        env = data.get("secret_env_var") or ""
-        if env and not env.replace("_", "").isalnum():
-            self.add_error("secret_env_var", "Letters, digits and underscores only.")
         for field in ("base_url", "token_url"):
             if data.get(field):
                 try:

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from trellis.core import stored_secrets
+from trellis.core.stored_secrets import ClientSecretFields
 from trellis.core.tenancy import AccessPaths, ScopedQuerySet
 
 MAX_STORED_PROBLEMS = 5000
@@ -119,7 +119,7 @@ class RosterOrg(models.Model):
         return f"{self.org_type} {self.sourced_id}"
 
 
-class RosterSource(models.Model):
+class RosterSource(ClientSecretFields):
     """The district's SIS or rostering hub (Clever, ClassLink, the SIS itself) answering OneRoster
     1.2 REST: pulled on a schedule into the same import engine as an uploaded ZIP."""
 
@@ -129,12 +129,6 @@ class RosterSource(models.Model):
         help_text="The rostering service's base address, ending in /ims/oneroster/rostering/v1p2.",
     )
     token_url = models.URLField(max_length=500, help_text="The OAuth 2 token endpoint (client credentials).")
-    client_id = models.CharField(max_length=255)
-    secret_ciphertext = models.TextField(blank=True, editable=False)
-    secret_env_var = models.CharField(
-        max_length=100, blank=True,
-        help_text="Or keep the secret out of the database: the environment variable that holds it.",
-    )
     scope = models.CharField(
         max_length=500, blank=True,
         help_text="Scopes to ask for, if the provider wants them (space-separated).",
@@ -155,15 +149,3 @@ class RosterSource(models.Model):
 
     def __str__(self):
         return f"OneRoster pull for {self.district}"
-
-    @property
-    def has_secret(self) -> bool:
-        return bool(self.secret_ciphertext or self.secret_env_var)
-
-    def client_secret(self) -> str:
-        """The secret, for the token request only; never shown on a page."""
-        if self.secret_env_var:
-            return stored_secrets.from_environment(self.secret_env_var)
-        if not self.secret_ciphertext:
-            raise stored_secrets.SecretUnavailable("No client secret is saved for this connection.")
-        return stored_secrets.decrypt(self.secret_ciphertext)

@@ -29,7 +29,6 @@ from django.utils import timezone
 from oauthlib.oauth2 import BackendApplicationClient, OAuth2Error
 
 from trellis.accounts.permissions import require
-from trellis.core import stored_secrets
 from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.outbound import UnsafeAddress, refuse_private_address
 from trellis.core.stored_secrets import SecretUnavailable
@@ -353,11 +352,7 @@ def save_source(*, district, form, actor) -> RosterSource:
     source = form.save(commit=False)
     source.district = district
     source.updated_by = actor
-    if form.cleaned_data.get("secret"):
-        source.secret_ciphertext = stored_secrets.encrypt(form.cleaned_data["secret"])
-        source.secret_env_var = ""
-    elif source.secret_env_var:
-        source.secret_ciphertext = ""
+    source.set_secret(form.cleaned_data.get("secret", ""))
     source.save()
     AuditEvent.record(
         actor=actor, action=AuditAction.ROSTER_SOURCE_SAVED, target=source, district=district,

@@ -2,16 +2,11 @@
 
 from django import forms
 
+from trellis.core.stored_secrets import ClientSecretForm
 from trellis.signin.models import Kind, SSOConnection
 
 
-class ConnectionForm(forms.ModelForm):
-    secret = forms.CharField(
-        label="Client secret", required=False, strip=True,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-        help_text="Stored encrypted and never shown again. Leave empty to keep the saved one.",
-    )
-
+class ConnectionForm(ClientSecretForm):
     class Meta:
         model = SSOConnection
         fields = ["kind", "label", "issuer_url", "tenant_id", "client_id", "secret",
@@ -28,11 +23,6 @@ class ConnectionForm(forms.ModelForm):
             self.add_error("tenant_id", "Microsoft sign-in needs the district's tenant ID.")
         if kind == Kind.OIDC and not data.get("issuer_url"):
             self.add_error("issuer_url", "Give the provider's issuer URL.")
-        if not (data.get("secret") or data.get("secret_env_var") or (self.instance.pk and self.instance.has_secret)):
-            self.add_error("secret", "Give the client secret, or the environment variable that holds it.")
-        env = data.get("secret_env_var") or ""
-        if env and not env.replace("_", "").isalnum():
-            self.add_error("secret_env_var", "Letters, digits and underscores only.")
         return data
 
 

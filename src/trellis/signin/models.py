@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from trellis.accounts.roles import Role
-from trellis.core import stored_secrets as secrets
+from trellis.core.stored_secrets import ClientSecretFields
 from trellis.core.tenancy import AccessPaths, ScopedQuerySet
 
 
@@ -34,7 +34,7 @@ class ConnectionQuerySet(ScopedQuerySet):
         return self.filter(is_enabled=True)
 
 
-class SSOConnection(models.Model):
+class SSOConnection(ClientSecretFields):
     """One way a district's people sign in: its identity provider and the client Trellis is there."""
 
     district = models.ForeignKey("districts.District", on_delete=models.CASCADE, related_name="sso_connections")
@@ -43,12 +43,6 @@ class SSOConnection(models.Model):
     slug = models.SlugField(max_length=80, unique=True, help_text="Part of the redirect URI.")
     issuer_url = models.URLField(
         blank=True, help_text="Only for another OpenID Connect provider: its issuer URL."
-    )
-    client_id = models.CharField(max_length=255)
-    secret_ciphertext = models.TextField(blank=True, editable=False)
-    secret_env_var = models.CharField(
-        max_length=100, blank=True,
-        help_text="Or keep the secret out of the database: the environment variable that holds it.",
     )
     allowed_domains = models.CharField(
         max_length=500, blank=True,
@@ -94,17 +88,6 @@ class SSOConnection(models.Model):
     def domains(self) -> list[str]:
         return [d.strip().lower().lstrip("@") for d in self.allowed_domains.split(",") if d.strip()]
 
-    @property
-    def has_secret(self) -> bool:
-        return bool(self.secret_ciphertext or self.secret_env_var)
-
-    def client_secret(self) -> str:
-        """The secret, for the token request only; never shown on a page."""
-        if self.secret_env_var:
-            return secrets.from_environment(self.secret_env_var)
-        if not self.secret_ciphertext:
-            raise secrets.SecretUnavailable("No client secret is saved for this connection.")
-        return secrets.decrypt(self.secret_ciphertext)
 
 
 class SignInPolicy(models.Model):

@@ -9,7 +9,6 @@ from trellis.accounts.models import Membership, User
 from trellis.accounts.permissions import require
 from trellis.accounts.roles import STAFF_ROLES, Role
 from trellis.accounts.sessions import end_sessions
-from trellis.core import stored_secrets as secrets
 from trellis.core.models import AuditAction, AuditEvent
 from trellis.signin.models import SignInPolicy, SSOConnection
 
@@ -25,11 +24,7 @@ def save_connection(*, connection: SSOConnection, actor, secret: str = "") -> SS
     """Create or change a district's SSO connection; a new secret replaces the stored one."""
     require(actor, "sso.configure", connection.district, refusal=REFUSAL)
     created = connection.pk is None
-    if secret:
-        connection.secret_ciphertext = secrets.encrypt(secret)
-        connection.secret_env_var = ""
-    elif connection.secret_env_var:
-        connection.secret_ciphertext = ""
+    connection.set_secret(secret)
     if not connection.has_secret:
         raise SignInRefused("Give the client secret, or the environment variable that holds it.")
     connection.save()
