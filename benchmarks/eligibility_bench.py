@@ -85,7 +85,7 @@ def main():
 
     django.setup()
     from trellis.placements.matching_adapter import problem_from_rows
-    from trellis.placements.rounds import MatchRound
+    from trellis.placements.models import MatchRound
 
     students, opps, capacity, choices = rows(args.students, args.seed)
     pairs = sum(len(c) for c in choices.values())

@@ -51,7 +51,7 @@ def main():
     from trellis.partners.models import Partner
     from trellis.placements import matching_adapter as adapter
     from trellis.placements import round_services as services
-    from trellis.placements.rounds import MatchRound, MatchRun, RoundRanking
+    from trellis.placements.models import MatchRound, MatchRun, RoundRanking
     from trellis.students.models import Student
 
     rng = np.random.default_rng(args.seed)

@@ -8,8 +8,8 @@ from trellis.hours.schedule import ScheduleRefused
 from trellis.opportunities.services import OpportunityRefused
 from trellis.partners.services import PartnerRefused
 from trellis.placements.agreements import SigningRefused
-from trellis.placements.application_services import ApplicationRefused
-from trellis.placements.evaluation_services import EvaluationRefused
+from trellis.placements.applications import ApplicationRefused
+from trellis.placements.evaluation_services import EvaluationRefused, ReflectionRefused
 from trellis.placements.round_services import RoundError
 from trellis.placements.services import MissingSignatures, PlacementRefused
 from trellis.rostering.services import ImportRefused
@@ -23,6 +23,7 @@ REFUSALS = [
     SigningRefused,
     ApplicationRefused,
     EvaluationRefused,
+    ReflectionRefused,
     RoundError,
     PlacementRefused,
     MissingSignatures,

@@ -34,9 +34,15 @@ from trellis.placements.agreements import (
     required_signers,
 )
 from trellis.placements.evaluation_services import evaluation_refusal
-from trellis.placements.models import Application, Concern, Evaluation, Placement, Signature
+from trellis.placements.models import (
+    Application,
+    Concern,
+    Evaluation,
+    MatchRound,
+    Placement,
+    Signature,
+)
 from trellis.placements.round_services import select_opportunities, select_students
-from trellis.placements.rounds import MatchRound
 from trellis.placements.services import eligibility_problems
 from trellis.rules.ages import is_minor
 from trellis.rules.agreements import agreement_kinds, fully_signed, signers_for

@@ -21,7 +21,7 @@ from tests.placements.rounds_support import make_round, rank
 from trellis.core import metrics
 from trellis.districts.services import CalendarImportError, import_calendar
 from trellis.placements import round_services
-from trellis.placements.rounds import MatchRun
+from trellis.placements.models import MatchRun
 
 pytestmark = pytest.mark.django_db
 TOKEN = "metrics-test-token"

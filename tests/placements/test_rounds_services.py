@@ -12,8 +12,7 @@ from tests.placements.rounds_support import make_round, rank
 from trellis.core.models import AuditEvent
 from trellis.opportunities.models import Opportunity
 from trellis.placements import round_services as services
-from trellis.placements.models import Placement
-from trellis.placements.rounds import MatchRound, MatchRun, RoundRanking
+from trellis.placements.models import MatchRound, MatchRun, Placement, RoundRanking
 
 NOW = timezone.now()
 WINDOW = {

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from trellis.opportunities.models import Opportunity
-from trellis.placements.models import Application
-from trellis.placements.rounds import MatchRound, RoundRanking
+from trellis.placements.models import Application, MatchRound, RoundRanking
 from trellis.rules import eligibility
 from trellis.rules.eligibility import RULE_LABELS, OpportunityFacts, StudentFacts
 from trellis.students.models import Student

@@ -22,9 +22,14 @@ from trellis.core.metrics import timed
 from trellis.core.models import AuditAction, AuditEvent
 from trellis.opportunities.models import Opportunity
 from trellis.placements import matching_adapter as adapter
-from trellis.placements.models import Placement
+from trellis.placements.models import (
+    PRIORITY_CRITERIA,
+    MatchRound,
+    MatchRun,
+    Placement,
+    RoundRanking,
+)
 from trellis.placements.round_results import save_results
-from trellis.placements.rounds import PRIORITY_CRITERIA, MatchRound, MatchRun, RoundRanking
 from trellis.students.models import Student
 
 log = logging.getLogger(__name__)

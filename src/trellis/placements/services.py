@@ -24,6 +24,7 @@ from trellis.placements.agreements import (
     request_guardian_signatures,
 )
 from trellis.placements.models import Concern, Outcome, Placement, Signature, SignerRole
+from trellis.placements.selectors import coordinators_for
 from trellis.rules import eligibility
 from trellis.rules.ages import add_years
 from trellis.students.models import StudentInterest
@@ -87,16 +88,6 @@ def replacement_options(student, *, exclude=(), today=None):
     )
 
 
-def coordinators_for(student):
-    """Coordinators of the student's school and the district-wide coordinators."""
-    return User.objects.filter(
-        Q(memberships__school_id=student.school_id) | Q(memberships__school__isnull=True),
-        memberships__role=Role.COORDINATOR,
-        memberships__district_id=student.district_id,
-        is_active=True,
-    ).distinct()
-
-
 def _partner_admins(partner_id):
     return User.objects.filter(
         memberships__role=Role.PARTNER_ADMIN, memberships__partner_id=partner_id, is_active=True
@@ -150,7 +141,7 @@ def _require_manager(actor, placement):
 
 def _partner_accepts(actor, *, student, opportunity, application) -> bool:
     """A partner administrator proposes a placement by accepting a student's application to
-    one of its own opportunities (partners/services.accept_application); nothing else."""
+    one of its own opportunities (applications.accept_application); nothing else."""
     return (
         application is not None
         and application.student_id == student.pk

@@ -6,8 +6,7 @@ from django_tasks import task
 
 from trellis.accounts.models import Role
 from trellis.core.notifications import absolute_url
-from trellis.placements.models import Placement
-from trellis.placements.rounds import MatchRound, MatchRun
+from trellis.placements.models import MatchRound, MatchRun, Placement
 
 
 @task()

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from trellis.placements import round_services as services
-from trellis.placements.rounds import MatchRound, MatchRun
+from trellis.placements.models import MatchRound, MatchRun
 
 
 class Command(BaseCommand):

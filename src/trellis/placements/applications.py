@@ -1,9 +1,11 @@
-"""What a student does on their own: apply to an opportunity, withdraw the application, reflect.
+"""The application lifecycle, in one place: a student applies and may withdraw; the partner
+accepts (proposing a placement), declines, or ranks applicants for a match round.
 
-Each service acts only for the student themself (`actor` is the student's account), runs in one
-transaction, refuses with a sentence the student can act on, and writes an audit event. The
-rules for who may apply are the browse page's (`opportunities.search.reasons_not_open`), so the
-page and the service can never disagree.
+submitted → interview (ranked) → accepted | declined; submitted → withdrawn → submitted again.
+Each service checks who acts (the student for themself, the partner's administrators for its
+applicants), runs in one transaction, refuses with a sentence the person can act on, writes an
+audit event and tells the other side. The rules for who may apply are the browse page's
+(`opportunities.search.reasons_not_open`), so the page and the service can never disagree.
 """
 
 from django.db import transaction
@@ -18,20 +20,32 @@ from trellis.core.notifications import notify
 from trellis.districts.calendar import district_today
 from trellis.opportunities import search
 from trellis.opportunities.models import Opportunity
-from trellis.placements.models import Application, CareerFit, Placement, Reflection
+from trellis.placements.models import Application
+from trellis.placements.services import create_placement
 
 STATEMENT_MAX = 1500
-REFLECTION_MAX = 5000
-REFLECTION_STATUSES = (Placement.Status.ACTIVE, Placement.Status.COMPLETED)
 APPLICATION_SUBMITTED = "application.submitted"
+VERB_APPLICATION_ACCEPTED = "application.accepted"
+VERB_APPLICATION_DECLINED = "application.declined"
+DECIDABLE = (Application.Status.SUBMITTED, Application.Status.INTERVIEW)
+"""The statuses a partner can still decide on (accept, decline or rank)."""
 
 
 class ApplicationRefused(Refused):
-    """An application, withdrawal or reflection the rules forbid; the message says why."""
+    """An application step the rules forbid; the message says why."""
 
 
-def _require_own(actor, record, action="application.submit"):
-    require(actor, action, record, refusal="Only the student can do this for themself.")
+def _require_own(actor, record):
+    require(actor, "application.submit", record, refusal="Only the student can do this for themself.")
+
+
+def _require_reviewer(actor, application):
+    require(
+        actor,
+        "application.review",
+        application,
+        refusal="Only the partner's administrators can do this.",
+    )
 
 
 def _partner_admins(opportunity):
@@ -155,30 +169,114 @@ def withdraw_application(*, application, actor) -> Application:
     return application
 
 
+# --- The partner's decisions ------------------------------------------------------------------------------
+
+
+def _lock_application(application):
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("student__user", "student__school", "opportunity__partner__district")
+        .get(pk=application.pk)
+    )
+
+
+def _decidable(application):
+    if application.status not in DECIDABLE:
+        raise ApplicationRefused(
+            f"This application is already {application.get_status_display().lower()}."
+        )
+
+
+def _tell_student(application, *, verb, text):
+    student = application.student
+    if student.user_id:
+        notify(
+            [student.user],
+            verb=verb,
+            text=text,
+            url=reverse("opportunities:detail", args=[application.opportunity_id]),
+            district=application.opportunity.partner.district,
+        )
+
+
 @transaction.atomic
-def write_reflection(*, placement, actor, career_fit, text) -> Reflection:
-    """The student's reflection on an active or completed placement, with their career fit."""
-    _require_own(actor, placement, "reflection.write")
-    if placement.status not in REFLECTION_STATUSES:
-        raise ApplicationRefused(
-            f"You can reflect on an active or completed placement; this one is "
-            f"{placement.get_status_display().lower()}."
-        )
-    if career_fit not in CareerFit.values:
-        raise ApplicationRefused(
-            "Choose whether this career is for you, you are unsure, or it is not for you."
-        )
-    text = (text or "").strip()
-    if not text:
-        raise ApplicationRefused("Write your reflection.")
-    if len(text) > REFLECTION_MAX:
-        raise ApplicationRefused(f"Keep your reflection to {REFLECTION_MAX} characters or fewer.")
-    reflection = Reflection.objects.create(placement=placement, career_fit=career_fit, text=text)
+def accept_application(*, application, actor):
+    """Accept an applicant: the application is accepted and a placement is proposed to the
+    student's coordinator, through the lifecycle's create_placement (seats, eligibility)."""
+    application = _lock_application(application)
+    opportunity = application.opportunity
+    _require_reviewer(actor, application)
+    _decidable(application)
+    application.status = Application.Status.ACCEPTED
+    application.decided_at = timezone.now()
+    application.save(update_fields=["status", "decided_at"])
+    placement = create_placement(
+        student=application.student, opportunity=opportunity, actor=actor, application=application
+    )
     AuditEvent.record(
         actor=actor,
-        action=AuditAction.REFLECTION_WRITTEN,
-        target=placement,
-        district=placement.district,
-        data={"reflection": reflection.pk, "career_fit": career_fit},
+        action=AuditAction.APPLICATION_ACCEPTED,
+        target=application,
+        district=opportunity.partner.district,
+        data={"placement": placement.pk},
     )
-    return reflection
+    _tell_student(
+        application,
+        verb=VERB_APPLICATION_ACCEPTED,
+        text=f"{opportunity.partner.name} accepted your application to “{opportunity.title}”. "
+        "Your coordinator will confirm the placement.",
+    )
+    return placement
+
+
+@transaction.atomic
+def decline_application(*, application, actor, note=""):
+    """Decline an applicant; the note stays with the partner and the school."""
+    application = _lock_application(application)
+    opportunity = application.opportunity
+    _require_reviewer(actor, application)
+    _decidable(application)
+    application.status = Application.Status.DECLINED
+    application.decided_at = timezone.now()
+    application.partner_note = (note or "").strip()
+    application.save(update_fields=["status", "decided_at", "partner_note"])
+    AuditEvent.record(
+        actor=actor,
+        action=AuditAction.APPLICATION_DECLINED,
+        target=application,
+        district=opportunity.partner.district,
+    )
+    _tell_student(
+        application,
+        verb=VERB_APPLICATION_DECLINED,
+        text=f"{opportunity.partner.name} cannot offer you a place in “{opportunity.title}” "
+        "this time. Other opportunities are open.",
+    )
+    return application
+
+
+@transaction.atomic
+def rank_application(*, application, actor, rank):
+    """The partner's interview rank (1 = best), used by match rounds; blank clears it.
+
+    Ranking a submitted application moves it to the interview stage.
+    """
+    application = _lock_application(application)
+    opportunity = application.opportunity
+    _require_reviewer(actor, application)
+    _decidable(application)
+    if rank is not None and (rank < 1 or rank > 999):
+        raise ApplicationRefused("A rank is a whole number from 1 (best) up.")
+    before = application.interview_rank
+    application.interview_rank = rank
+    if rank is not None and application.status == Application.Status.SUBMITTED:
+        application.status = Application.Status.INTERVIEW
+    application.save(update_fields=["interview_rank", "status"])
+    AuditEvent.record(
+        actor=actor,
+        action=AuditAction.APPLICATION_RANKED,
+        target=application,
+        district=opportunity.partner.district,
+        data={"from": before, "to": rank},
+    )
+    return application
