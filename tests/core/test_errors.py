@@ -10,7 +10,7 @@ from trellis.partners.services import PartnerRefused
 from trellis.placements.agreements import SigningRefused
 from trellis.placements.applications import ApplicationRefused
 from trellis.placements.evaluation_services import EvaluationRefused, ReflectionRefused
-from trellis.placements.round_services import RoundError
+from trellis.placements.rounds.services import RoundError
 from trellis.placements.services import MissingSignatures, PlacementRefused
 from trellis.rostering.services import ImportRefused
 from trellis.students.services import ProfileRefused

@@ -6,8 +6,8 @@ import pytest
 
 from tests import factories as f
 from tests.placements.rounds_support import make_round, orow, rank, srow
-from trellis.placements import matching_adapter as adapter
 from trellis.placements.models import Placement
+from trellis.placements.rounds import adapter
 from trellis.rules.eligibility import haversine_miles
 
 

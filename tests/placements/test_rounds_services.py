@@ -11,8 +11,8 @@ from tests import factories as f
 from tests.placements.rounds_support import make_round, rank
 from trellis.core.models import AuditEvent
 from trellis.opportunities.models import Opportunity
-from trellis.placements import round_services as services
 from trellis.placements.models import MatchRound, MatchRun, Placement, RoundRanking
+from trellis.placements.rounds import services
 
 NOW = timezone.now()
 WINDOW = {

@@ -18,9 +18,9 @@ from trellis.demo.people import Students
 from trellis.demo.placing import add_placement, add_sessions
 from trellis.districts.models import District
 from trellis.opportunities.models import Opportunity
-from trellis.placements.matching_adapter import problem_from_rows, solve_problem
 from trellis.placements.models import MatchResult, MatchRound, MatchRun, RoundRanking
-from trellis.placements.round_services import (
+from trellis.placements.rounds.adapter import problem_from_rows, solve_problem
+from trellis.placements.rounds.services import (
     clean_priority_rules,
     select_opportunities,
     select_students,

@@ -285,7 +285,7 @@ def problem_from_rows(
 def solve_problem(problem: RoundProblem, mode: str, progress=None) -> dict:
     """Run the engine in `mode` and return what a run stores: summary, assignment (student id
     as a string → opportunity id or None) and results, one (student id, opportunity id, rank,
-    why_not) tuple per student for `round_results.save_results`."""
+    why_not) tuple per student for `results.save_results`."""
     from trellis.matching import MatchInput, match
 
     progress = progress or (lambda pct: None)
