@@ -23,6 +23,7 @@ from trellis.core.errors import Refused
 from trellis.core.metrics import timed
 from trellis.core.models import AuditAction, AuditEvent
 from trellis.opportunities.models import Opportunity
+from trellis.placements import capacity
 from trellis.placements.models import (
     PRIORITY_CRITERIA,
     MatchRound,
@@ -32,6 +33,7 @@ from trellis.placements.models import (
 )
 from trellis.placements.rounds import adapter
 from trellis.placements.rounds.results import save_results
+from trellis.placements.services import new_placement
 from trellis.students.models import Student
 
 log = logging.getLogger(__name__)
@@ -449,8 +451,9 @@ def publish_match_run(run: MatchRun, *, actor, now=None) -> list[Placement]:
             "Rankings, students or seats changed after this run. Run the round again and publish the new result."
         )
     pairs = [(int(sid), oid) for sid, oid in run.assignment.items() if oid is not None]
-    opps = {o.pk: o for o in Opportunity.objects.filter(pk__in={oid for _, oid in pairs})}
-    left = adapter.seats_left(list(opps))
+    # The seats are locked first, so a coordinator proposing at the same time waits for this.
+    left = capacity.lock_seats({oid for _, oid in pairs})
+    opps = {o.pk: o for o in Opportunity.objects.filter(pk__in=left)}
     wanted: dict[int, int] = {}
     for _, oid in pairs:
         wanted[oid] = wanted.get(oid, 0) + 1
@@ -470,17 +473,9 @@ def publish_match_run(run: MatchRun, *, actor, now=None) -> list[Placement]:
         raise RoundError(
             "Some students already hold a placement at the opportunity they were matched to. Run the round again."
         )
+    today = timezone.localdate(now)
     placements = Placement.objects.bulk_create(
-        Placement(
-            district_id=match_round.district_id,
-            student_id=sid,
-            opportunity_id=oid,
-            mentor_id=opps[oid].mentor_id,
-            match_round=match_round,
-            status=Placement.Status.PROPOSED,
-            start_date=opps[oid].start_date,
-            end_date=opps[oid].end_date,
-        )
+        new_placement(student_id=sid, opportunity=opps[oid], today=today, match_round=match_round)
         for sid, oid in pairs
     )
     match_round.status = MatchRound.Status.PUBLISHED
@@ -517,7 +512,7 @@ def opportunities_with_seats(match_round):
             "id", flat=True
         )
     )
-    return [oid for oid, n in adapter.seats_left(ids).items() if n > 0]
+    return [oid for oid, n in capacity.seats_left_by_id(ids).items() if n > 0]
 
 
 @transaction.atomic
