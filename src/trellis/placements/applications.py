@@ -88,6 +88,24 @@ def _tell_partner(opportunity, student):
         )
 
 
+def _lock_application(application):
+    """Re-read the row under a write lock so two clicks cannot both decide it."""
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related(
+            "student__user", "student__school", "student__district", "opportunity__partner__district"
+        )
+        .get(pk=application.pk)
+    )
+
+
+def _decide(application, status, *fields):
+    """Every move out of the partner's queue (or the student's withdrawal) stamps its time."""
+    application.status = status
+    application.decided_at = timezone.now()
+    application.save(update_fields=["status", "decided_at", *fields])
+
+
 @transaction.atomic
 def apply_to_opportunity(*, student, opportunity, statement, actor) -> Application:
     """Apply with a short statement; refused when any reason on the browse page applies.
@@ -145,20 +163,14 @@ def apply_to_opportunity(*, student, opportunity, statement, actor) -> Applicati
 @transaction.atomic
 def withdraw_application(*, application, actor) -> Application:
     """The student takes back an application the partner has not yet acted on."""
-    application = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("student__district", "opportunity")
-        .get(pk=application.pk)
-    )
+    application = _lock_application(application)
     _require_own(actor, application.student)
     if application.status != Application.Status.SUBMITTED:
         raise ApplicationRefused(
             f"Only a submitted application can be withdrawn; this one is "
             f"{application.get_status_display().lower()}."
         )
-    application.status = Application.Status.WITHDRAWN
-    application.decided_at = timezone.now()
-    application.save(update_fields=["status", "decided_at"])
+    _decide(application, Application.Status.WITHDRAWN)
     AuditEvent.record(
         actor=actor,
         action=AuditAction.APPLICATION_WITHDRAWN,
@@ -169,15 +181,7 @@ def withdraw_application(*, application, actor) -> Application:
     return application
 
 
-# --- The partner's decisions ------------------------------------------------------------------------------
-
-
-def _lock_application(application):
-    return (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("student__user", "student__school", "opportunity__partner__district")
-        .get(pk=application.pk)
-    )
+# --- The partner's decisions ---------------------------------------------------------------
 
 
 def _decidable(application):
@@ -207,9 +211,7 @@ def accept_application(*, application, actor):
     opportunity = application.opportunity
     _require_reviewer(actor, application)
     _decidable(application)
-    application.status = Application.Status.ACCEPTED
-    application.decided_at = timezone.now()
-    application.save(update_fields=["status", "decided_at"])
+    _decide(application, Application.Status.ACCEPTED)
     placement = create_placement(
         student=application.student, opportunity=opportunity, actor=actor, application=application
     )
@@ -236,10 +238,8 @@ def decline_application(*, application, actor, note=""):
     opportunity = application.opportunity
     _require_reviewer(actor, application)
     _decidable(application)
-    application.status = Application.Status.DECLINED
-    application.decided_at = timezone.now()
     application.partner_note = (note or "").strip()
-    application.save(update_fields=["status", "decided_at", "partner_note"])
+    _decide(application, Application.Status.DECLINED, "partner_note")
     AuditEvent.record(
         actor=actor,
         action=AuditAction.APPLICATION_DECLINED,
