@@ -1,15 +1,19 @@
 """Webhooks: subscribed on the page, refused for private addresses, sent signed after the
 change commits, retried with backoff, every attempt in the delivery log."""
 
+import datetime as dt
+import io
 import json
 import socket
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.api.helpers import other_district_admin
-from trellis.api import webhooks
+from trellis.api import tasks, webhooks
 from trellis.api.models import WebhookDelivery, WebhookSubscription
 from trellis.api.services import create_webhook_subscription
 from trellis.placements import services as placement_services
@@ -131,3 +135,33 @@ def test_the_subscriptions_page_and_delivery_log(client, personas, public_dns, s
     assert client.get(reverse("integrations:webhook", args=[sub.pk])).status_code == 404
     client.force_login(other_district_admin(personas))
     assert client.get(reverse("integrations:webhook", args=[sub.pk])).status_code == 404
+
+
+def test_a_failed_attempt_in_the_worker_is_queued_again_for_its_retry_time(personas, public_dns, sent, monkeypatch):
+    _, answers = sent
+    subscribe(personas)
+    answers.append(500)
+    event = type("E", (), {"district_id": personas.district.pk, "created_at": None,
+                           "target_type": "placements.placement", "target_id": "7"})()
+    delivery = webhooks.queue_event(event, "placement.confirmed")[0]
+    queued = []
+    monkeypatch.setattr(tasks, "default_task_backend", type("B", (), {"supports_defer": True})())
+    monkeypatch.setattr(tasks, "enqueue", lambda ids, run_after=None: queued.append((ids, run_after)))
+    assert tasks.deliver_webhook.call(str(delivery.pk)) == "retrying"
+    delivery.refresh_from_db()
+    assert queued == [([str(delivery.pk)], delivery.next_attempt_at)]
+
+
+def test_the_command_sends_the_deliveries_whose_time_has_come(personas, public_dns, sent):
+    calls, _ = sent
+    subscribe(personas)
+    event = type("E", (), {"district_id": personas.district.pk, "created_at": None,
+                           "target_type": "placements.placement", "target_id": "7"})()
+    due = webhooks.queue_event(event, "placement.confirmed")
+    later = webhooks.queue_event(event, "placement.confirmed")[0]
+    WebhookDelivery.objects.filter(pk=later.pk).update(next_attempt_at=timezone.now() + dt.timedelta(hours=1))
+    out = io.StringIO()
+    call_command("send_due_webhooks", stdout=out)
+    assert "Attempted 1 webhook delivery." in out.getvalue() and len(calls) == 1
+    assert WebhookDelivery.objects.get(pk=due[0].pk).status == "delivered"
+    assert WebhookDelivery.objects.get(pk=later.pk).status == "pending"

@@ -114,11 +114,10 @@ def test_facts_from_match_round_rows_read_virtual_from_the_kind_or_the_worksite(
 
 
 def test_browse_adds_what_only_a_direct_application_cares_about():
-    seats = Standing(
-        seats=2, seats_taken=2, application_status="submitted", application_label="submitted"
-    )
+    seats = Standing(seats=2, seats_taken=2, application_status="interview")
     found = eligibility.for_browse(student(), opportunity(), seats, today=D(2027, 6, 1))
     assert [r["code"] for r in found] == ["ended", "applied", "full"]
+    assert found[1]["text"] == "You have already applied (your application is interview)."
     assert found[2]["text"] == "All 2 seats are taken." and found[2]["label"] == "Seats"
     placed = Standing(seats=1, seats_taken=1, placed_here=True)
     assert [

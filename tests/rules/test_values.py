@@ -40,4 +40,7 @@ def test_the_rules_values_are_the_models_values():
     assert eligibility.VIRTUAL_KIND == OpportunityKind.VIRTUAL
     assert eligibility.NO_TRANSPORTATION == Transportation.NONE
     assert set(eligibility.STANDING_APPLICATION_STATUSES) < set(Application.Status.values)
+    # The browse page words a standing application by its status: the label, lower-cased.
+    for status in eligibility.STANDING_APPLICATION_STATUSES:
+        assert Application.Status(status).label.lower() == status
     assert eligibility.DECLINED == Application.Status.DECLINED

@@ -8,6 +8,6 @@ class ApiConfig(AppConfig):
 
     def ready(self):
         # Webhooks follow the audit trail: every service already records what happened there.
-        from trellis.api import webhooks
+        from trellis.api import tasks
 
-        webhooks.connect()
+        tasks.connect()

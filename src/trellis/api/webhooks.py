@@ -9,6 +9,10 @@ receiver fetches what it may see through the API with its own token.
 Signature: `Trellis-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the
 subscription's secret>`. Failed deliveries are retried with growing waits (BACKOFF) and
 then given up; each attempt's outcome is on the delivery log page.
+
+This module writes deliveries and makes one attempt; it knows nothing of the task queue.
+`api/tasks.py` (which imports this, never the reverse) listens to the audit trail, queues the
+deliveries after commit and schedules the retries.
 """
 
 import datetime as dt
@@ -20,11 +24,8 @@ import urllib.error
 import urllib.request
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models.signals import post_save
 from django.utils import timezone
 
-from trellis.core.models import AuditEvent
 from trellis.core.outbound import UnsafeAddress, refuse_private_address
 
 # Audit actions → webhook events.
@@ -51,20 +52,16 @@ MAX_ATTEMPTS = len(BACKOFF) + 1
 TIMEOUT_SECONDS = 10
 
 
-def connect():
-    post_save.connect(_on_audit_event, sender=AuditEvent, dispatch_uid="trellis.api.webhooks")
-
-
-def _on_audit_event(sender, instance, created, **kwargs):
-    if not created or instance.district_id is None:
-        return
-    event = EVENTS_BY_ACTION.get(instance.action)
-    if event is None:
-        return
-    queue_event(instance, event)
+def event_for(audit_event) -> str | None:
+    """The webhook event a newly recorded audit event sends, or None (unmapped, no district)."""
+    if audit_event.district_id is None:
+        return None
+    return EVENTS_BY_ACTION.get(audit_event.action)
 
 
 def queue_event(audit_event, event: str) -> list:
+    """Write one pending delivery per subscription of the district that wants this event (in the
+    caller's transaction; `tasks.on_audit_event` sends them after commit)."""
     from trellis.api.models import WebhookDelivery, WebhookSubscription
 
     subscriptions = [
@@ -86,20 +83,7 @@ def queue_event(audit_event, event: str) -> list:
         }
         delivery.save()
         deliveries.append(delivery)
-    if deliveries:
-        ids = [str(d.pk) for d in deliveries]
-        transaction.on_commit(lambda: _enqueue(ids), robust=True)
     return deliveries
-
-
-def _enqueue(ids, run_after=None):
-    from trellis.api.tasks import deliver_webhook
-
-    task = deliver_webhook
-    if run_after is not None:
-        task = task.using(run_after=run_after)
-    for pk in ids:
-        task.enqueue(pk)
 
 
 def sign(secret: str, body: bytes, timestamp: int) -> str:
@@ -138,7 +122,7 @@ def _post(url: str, body: bytes, headers: dict) -> int:
 
 
 def attempt_delivery(delivery) -> None:
-    """Send once; record the outcome; schedule the next attempt or give up."""
+    """Send once; record the outcome and when the next attempt is due, or give up."""
     from trellis.api.models import WebhookDelivery
 
     if delivery.status in (WebhookDelivery.Status.DELIVERED, WebhookDelivery.Status.FAILED):
@@ -176,30 +160,14 @@ def attempt_delivery(delivery) -> None:
             delivery.status = WebhookDelivery.Status.RETRYING
             delivery.next_attempt_at = now + BACKOFF[delivery.attempts - 1]
     delivery.save()
-    if delivery.status == WebhookDelivery.Status.RETRYING:
-        _schedule_retry(delivery)
 
 
-def _schedule_retry(delivery) -> None:
-    from django_tasks import default_task_backend
-
-    # The worker's database backend runs it later; a backend without deferral (the tests'
-    # immediate one) leaves it to `send_due_webhooks`.
-    if default_task_backend.supports_defer:
-        _enqueue([str(delivery.pk)], run_after=delivery.next_attempt_at)
-
-
-def send_due(now=None) -> int:
-    """Attempt every delivery whose retry time has come (the command, after a worker outage)."""
+def due_deliveries(now=None):
+    """Deliveries whose (next) attempt is due: pending or retrying, the time come."""
     from trellis.api.models import WebhookDelivery
 
     now = now or timezone.now()
-    due = WebhookDelivery.objects.filter(
+    return WebhookDelivery.objects.filter(
         status__in=[WebhookDelivery.Status.PENDING, WebhookDelivery.Status.RETRYING],
         next_attempt_at__lte=now,
     ).select_related("subscription")
-    count = 0
-    for delivery in due:
-        attempt_delivery(delivery)
-        count += 1
-    return count

@@ -1,7 +1,10 @@
-"""Admin for districts, schools, school years, terms and the calendar, scoped to the user's districts."""
+"""Admin for districts, schools, terms and the calendar, scoped to the user's districts.
+
+The school year admin (with its terms inline) is registered by `hours/admin.py`: saving or
+deleting a year re-files the district's approved hours, which the hours app owns.
+"""
 
 from django.contrib import admin
-from django.db import transaction
 
 from trellis.core.admin import ScopedAdmin, ScopedTabularInline, district_filter
 from trellis.districts.models import (
@@ -10,10 +13,8 @@ from trellis.districts.models import (
     DayTypeMapping,
     District,
     School,
-    SchoolYear,
     Term,
 )
-from trellis.hours.totals import recount_district
 
 
 class SchoolInline(ScopedTabularInline):
@@ -45,37 +46,6 @@ class SchoolAdmin(ScopedAdmin):
     search_fields = ("name", "code")
     prepopulated_fields = {"slug": ("name",)}
     list_select_related = ("district",)
-
-
-class TermInline(ScopedTabularInline):
-    model = Term
-    district_path = "school_year__district"
-    fields = ("name", "kind", "start_date", "end_date")
-
-
-@admin.register(SchoolYear)
-class SchoolYearAdmin(ScopedAdmin):
-    list_display = ("name", "district", "start_date", "end_date")
-    list_filter = (district_filter(),)
-    inlines = [TermInline]
-    list_select_related = ("district",)
-
-    # Hours count to the year a day falls in: moving a year's start re-files the district's hours.
-    # (Change and delete views are one transaction already; the bulk delete action is not.)
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        recount_district(obj.district_id)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        recount_district(obj.district_id)
-
-    def delete_queryset(self, request, queryset):
-        districts = set(queryset.values_list("district_id", flat=True))
-        with transaction.atomic():
-            super().delete_queryset(request, queryset)
-            for district_id in districts:
-                recount_district(district_id)
 
 
 @admin.register(Term)

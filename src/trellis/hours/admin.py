@@ -1,9 +1,12 @@
-"""Admin for sessions, hour logs, approval links, pay periods and budgets, scoped to districts."""
+"""Admin for sessions, hour logs, approval links, pay periods and budgets, scoped to districts,
+and for the district's school years: hours count to the year a day falls in, so a year's admin
+re-files the roll-up (districts sits below hours and cannot)."""
 
 from django.contrib import admin
 from django.db import transaction
 
-from trellis.core.admin import ScopedAdmin, district_filter
+from trellis.core.admin import ScopedAdmin, ScopedTabularInline, district_filter
+from trellis.districts.models import SchoolYear, Term
 from trellis.hours.models import (
     ApprovalLink,
     ApprovedHoursByYear,
@@ -13,7 +16,7 @@ from trellis.hours.models import (
     ProgramBudget,
     Session,
 )
-from trellis.hours.totals import recount_placements
+from trellis.hours.totals import recount_district, recount_placements
 
 
 @admin.register(Session)
@@ -107,3 +110,34 @@ class ProgramBudgetAdmin(ScopedAdmin):
     list_filter = (district_filter(),)
     list_select_related = ("district", "school_year")
     autocomplete_fields = ("opportunities",)
+
+
+class TermInline(ScopedTabularInline):
+    model = Term
+    district_path = "school_year__district"
+    fields = ("name", "kind", "start_date", "end_date")
+
+
+@admin.register(SchoolYear)
+class SchoolYearAdmin(ScopedAdmin):
+    list_display = ("name", "district", "start_date", "end_date")
+    list_filter = (district_filter(),)
+    inlines = [TermInline]
+    list_select_related = ("district",)
+
+    # Hours count to the year a day falls in: moving a year's start re-files the district's hours.
+    # (Change and delete views are one transaction already; the bulk delete action is not.)
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        recount_district(obj.district_id)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        recount_district(obj.district_id)
+
+    def delete_queryset(self, request, queryset):
+        districts = set(queryset.values_list("district_id", flat=True))
+        with transaction.atomic():
+            super().delete_queryset(request, queryset)
+            for district_id in districts:
+                recount_district(district_id)

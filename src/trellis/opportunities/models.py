@@ -79,14 +79,14 @@ class OpportunityQuerySet(ScopedQuerySet):
         (never below zero) in the same query; a completed or withdrawn placement frees its seat.
 
         The one place seats left is counted in SQL (`rules.capacity` holds the rule); a subquery
-        rather than a join, so it composes with any other annotation.
+        rather than a join, so it composes with any other annotation. The subquery counts through
+        the reverse relation `placements`, so the catalog needs nothing from the app above it.
         """
-        placement = self.model._meta.get_field("placements").related_model
         taken = (
-            placement.objects.filter(opportunity=OuterRef("pk"), status__in=SEAT_HOLDING_STATUSES)
+            self.model.objects.filter(pk=OuterRef("pk"), placements__status__in=SEAT_HOLDING_STATUSES)
             .order_by()
-            .values("opportunity")
-            .annotate(n=Count("pk"))
+            .values("pk")
+            .annotate(n=Count("placements"))
             .values("n")
         )
         return self.annotate(

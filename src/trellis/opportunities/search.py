@@ -36,8 +36,8 @@ from django.db.models.functions import (
 from trellis.districts.calendar import DistrictCalendar
 from trellis.opportunities.models import Opportunity, OpportunityKind
 from trellis.partners.models import PartnerKind
-from trellis.placements.models import Application, Placement
 from trellis.rules import eligibility
+from trellis.rules.capacity import SEAT_HOLDING_STATUSES
 from trellis.rules.eligibility import EARTH_RADIUS_MILES
 from trellis.students.models import StudentInterest
 
@@ -72,8 +72,12 @@ def has_home(student) -> bool:
 
 
 def for_student(user, student) -> QuerySet:
-    """The catalog the student may browse, annotated with everything a row and its reasons need."""
-    mine = Application.objects.filter(student=student, opportunity=OuterRef("pk"))
+    """The catalog the student may browse, annotated with everything a row and its reasons need.
+
+    The student's own applications and placements are read through the student's reverse
+    relations, so the catalog needs nothing from the placements app above it.
+    """
+    mine = student.applications.filter(opportunity=OuterRef("pk"))
     interest = StudentInterest.objects.filter(
         student=student, cluster=OuterRef("cluster")
     ).order_by("rank")
@@ -89,10 +93,8 @@ def for_student(user, student) -> QuerySet:
             my_application_id=Subquery(mine.values("pk")[:1]),
             my_application_status=Subquery(mine.values("status")[:1]),
             placed_here=Exists(
-                Placement.objects.filter(
-                    student=student,
-                    opportunity=OuterRef("pk"),
-                    status__in=Placement.OPEN_STATUSES,
+                student.placements.filter(
+                    opportunity=OuterRef("pk"), status__in=SEAT_HOLDING_STATUSES
                 )
             ),
             interest_rank=Subquery(interest.values("rank")[:1]),
@@ -153,13 +155,11 @@ def get_for_student(user, student, pk) -> Opportunity | None:
 
 def standing(opportunity) -> eligibility.Standing:
     """The student's own standing, from the annotations `for_student()` adds (no query)."""
-    status = opportunity.my_application_status
     return eligibility.Standing(
         seats=opportunity.seats,
         seats_taken=opportunity.seats_taken,
         placed_here=opportunity.placed_here,
-        application_status=status,
-        application_label=Application.Status(status).label.lower() if status else "",
+        application_status=opportunity.my_application_status,
     )
 
 

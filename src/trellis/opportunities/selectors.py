@@ -4,9 +4,10 @@ from django.db.models import Count, Q
 
 from trellis.core.tenancy import get_for_user
 from trellis.opportunities.models import Opportunity
-from trellis.placements.models import Placement
+from trellis.rules.capacity import SEAT_HOLDING_STATUSES
 
-_OPEN = Q(placements__status__in=Placement.OPEN_STATUSES)
+# An open placement (proposed, confirmed, active) fills a seat; read through the reverse relation.
+_OPEN = Q(placements__status__in=SEAT_HOLDING_STATUSES)
 
 
 def get_opportunity_for_user(user, pk) -> Opportunity:

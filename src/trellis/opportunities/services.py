@@ -17,7 +17,7 @@ from trellis.core.errors import Refused
 from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.notifications import notify
 from trellis.opportunities.models import Opportunity
-from trellis.placements.models import Placement
+from trellis.rules.capacity import SEAT_HOLDING_STATUSES
 
 Status = Opportunity.Status
 
@@ -100,9 +100,7 @@ def _audit(opportunity, *, actor, action, data=None):
 
 
 def open_placement_count(opportunity) -> int:
-    return Placement.objects.filter(
-        opportunity=opportunity, status__in=Placement.OPEN_STATUSES
-    ).count()
+    return opportunity.placements.filter(status__in=SEAT_HOLDING_STATUSES).count()
 
 
 def reviewers_for(district_id):

@@ -6,7 +6,6 @@ from trellis.accounts.permissions import can
 from trellis.core.lists import apply_filters, paginate, render_list
 from trellis.opportunities.filters import OpportunityFilterForm
 from trellis.opportunities.selectors import get_opportunity_for_user, opportunities_for_user
-from trellis.placements.models import Placement
 
 
 def opportunity_list(request):
@@ -29,10 +28,9 @@ def opportunity_detail(request, pk):
     manages = can(request.user, "opportunity.track", opportunity)
     placements = []
     if manages:
-        placements = (
-            Placement.objects.for_user(request.user)
-            .filter(opportunity=opportunity)
-            .select_related("student__school", "mentor__user")
+        # Through the reverse relation: the placements' own row rule, no import from above.
+        placements = opportunity.placements.for_user(request.user).select_related(
+            "student__school", "mentor__user"
         )
     context = {
         "opportunity": opportunity,

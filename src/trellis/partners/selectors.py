@@ -3,8 +3,8 @@
 from django.db.models import Count, Prefetch, Q
 
 from trellis.core.tenancy import get_for_user
-from trellis.opportunities.models import Opportunity
 from trellis.partners.models import Mentor, Partner
+from trellis.rules.eligibility import PUBLISHED
 
 
 def get_partner_for_user(user, pk) -> Partner:
@@ -20,9 +20,8 @@ def partners_for_user(user):
     return (
         Partner.objects.for_user(user)
         .annotate(
-            published_count=Count(
-                "opportunities", filter=Q(opportunities__status=Opportunity.Status.PUBLISHED)
-            )
+            # Through the reverse relation (opportunities sit above partners).
+            published_count=Count("opportunities", filter=Q(opportunities__status=PUBLISHED))
         )
         .order_by("name", "pk")
     )

@@ -3,7 +3,6 @@
 from django.shortcuts import render
 
 from trellis.core.lists import apply_filters, paginate, render_list
-from trellis.opportunities.models import Opportunity
 from trellis.partners.filters import BUSINESS, PartnerFilterForm
 from trellis.partners.models import PartnerKind
 from trellis.partners.selectors import get_partner_for_user, partners_for_user
@@ -28,9 +27,9 @@ def partner_list(request):
 
 def partner_detail(request, pk):
     partner = get_partner_for_user(request.user, pk)
+    # Through the reverse relation: the catalog's own row rule, no import from above.
     opportunities = (
-        Opportunity.objects.for_user(request.user)
-        .filter(partner=partner)
+        partner.opportunities.for_user(request.user)
         .select_related("cluster")
         .order_by("start_date", "title")
     )

@@ -1,11 +1,9 @@
 """Placement list and detail pages, scoped to what the viewer may see."""
 
-from django.db.models import Q, Sum
 from django.shortcuts import render
 
 from trellis.accounts.permissions import can
 from trellis.core.lists import apply_filters, paginate, render_list
-from trellis.hours.models import HourLog
 from trellis.partners.models import Partner
 from trellis.placements.filters import PlacementFilterForm, filter_placements
 from trellis.placements.selectors import get_placement_for_user, placements_for_user, terms_for_user
@@ -30,13 +28,9 @@ def placement_list(request):
 
 def placement_detail(request, pk):
     placement = get_placement_for_user(request.user, pk, with_agreements=True)
-    hours = placement.hour_logs.aggregate(
-        approved=Sum("hours", filter=Q(status=HourLog.Status.APPROVED)),
-        pending=Sum("hours", filter=Q(status=HourLog.Status.SUBMITTED)),
-    )
+    # The hours block comes from the hours app's template tag (hours sits above placements).
     context = {
         "placement": placement,
-        "hours": hours,
         # The withdrawal note is for the adults running the placement; the note on the
         # partner relationship is the district's own.
         "sees_withdrawal_note": can(request.user, "placement.read_withdrawal_note", placement),

@@ -51,16 +51,13 @@ def _store_plan(roster_import, plan: Plan):
 
 
 def upload_import(*, district, upload, actor) -> RosterImport:
-    """Store an uploaded ZIP and queue its check (the preview); large files are read in a worker."""
+    """Store an uploaded ZIP; its check (the preview) runs in a worker: `tasks.queue_check`."""
     require(actor, ACTION, district, refusal="You may not import the district's roster.")
     roster_import = RosterImport(
         district=district, uploaded_by=actor, filename=upload.name[:255], size=upload.size or 0
     )
     roster_import.file.save(upload.name, upload, save=False)
     roster_import.save()
-    from trellis.rostering.tasks import check_roster_import
-
-    transaction.on_commit(lambda: check_roster_import.enqueue(roster_import.pk))
     return roster_import
 
 
@@ -79,7 +76,8 @@ def check_import(roster_import) -> RosterImport:
 
 @transaction.atomic
 def confirm_import(*, roster_import, actor, skip_invalid=False) -> RosterImport:
-    """Queue a previewed import. With refused rows it runs only when "import the rest" is chosen."""
+    """Mark a previewed import queued (`tasks.queue_import` runs it in a worker). With refused rows
+    it is confirmed only when "import the rest" is chosen."""
     require(actor, ACTION, roster_import.district, refusal="You may not import the district's roster.")
     roster_import = RosterImport.objects.select_for_update().get(pk=roster_import.pk)
     if roster_import.status != RosterImport.Status.PREVIEWED:
@@ -94,9 +92,6 @@ def confirm_import(*, roster_import, actor, skip_invalid=False) -> RosterImport:
     roster_import.confirmed_by = actor
     roster_import.progress = 0
     roster_import.save(update_fields=["status", "skip_invalid", "confirmed_by", "progress"])
-    from trellis.rostering.tasks import run_roster_import
-
-    transaction.on_commit(lambda: run_roster_import.enqueue(roster_import.pk))
     return roster_import
 
 

@@ -19,6 +19,7 @@ from trellis.rostering.services import (
     make_department_mentor,
     upload_import,
 )
+from trellis.rostering.tasks import queue_check, queue_import
 
 
 def _district(user, slug):
@@ -50,6 +51,7 @@ def imports(request, slug):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         roster_import = upload_import(district=district, upload=form.cleaned_data["file"], actor=request.user)
+        queue_check(roster_import)
         return redirect("rostering:detail", slug=slug, pk=roster_import.pk)
     history = paginate(
         request, RosterImport.objects.for_user(request.user).filter(district=district).select_related("uploaded_by")
@@ -83,12 +85,13 @@ def confirm(request, slug, pk):
     form = ConfirmForm(request.POST)
     form.is_valid()
     try:
-        confirm_import(
+        confirmed = confirm_import(
             roster_import=roster_import, actor=request.user, skip_invalid=form.cleaned_data.get("skip_invalid", False)
         )
     except ImportRefused as exc:
         messages.error(request, " ".join(exc.messages))
     else:
+        queue_import(confirmed)
         messages.success(request, f"Importing {roster_import.filename}; this page shows the progress.")
     return redirect("rostering:detail", slug=slug, pk=roster_import.pk)
 

@@ -29,7 +29,9 @@ PUBLISHED = "published"  # opportunities.models.Opportunity.Status.PUBLISHED
 VIRTUAL_KIND = "virtual"  # opportunities.models.OpportunityKind.VIRTUAL
 NO_TRANSPORTATION = "none"  # students.models.Transportation.NONE
 EVERY_DAY = 0b1111111
-# An application in one of these states still stands: the student cannot apply again.
+# An application in one of these states still stands: the student cannot apply again. Each
+# value is also the word the browse page uses ("your application is submitted"): the labels of
+# placements.models.Application.Status, lower-cased (tests/rules/test_values.py holds them equal).
 STANDING_APPLICATION_STATUSES = ("submitted", "interview", "accepted", "declined")
 DECLINED = "declined"
 EARTH_RADIUS_MILES = 3958.8
@@ -148,7 +150,6 @@ class Standing:
     seats_taken: int
     placed_here: bool = False
     application_status: str | None = None
-    application_label: str = ""
 
 
 def haversine_miles(lat1, lon1, lat2, lon2) -> float:
@@ -325,7 +326,7 @@ def for_browse(
             rules.append(
                 (
                     "applied",
-                    f"You have already applied (your application is {standing.application_label}).",
+                    f"You have already applied (your application is {status}).",
                 )
             )
     if standing.seats_taken >= standing.seats and not standing.placed_here:

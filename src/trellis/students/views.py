@@ -9,7 +9,6 @@ from trellis.accounts.permissions import can
 from trellis.core.exports import csv_response
 from trellis.core.http import client_ip
 from trellis.core.lists import apply_filters, paginate, render_list
-from trellis.placements.models import Application, Placement
 from trellis.students import disclosures
 from trellis.students.filters import StudentFilterForm
 from trellis.students.selectors import (
@@ -76,15 +75,12 @@ def student_detail(request, pk):
             purpose="full record" if full else "partner summary",
             ip_address=client_ip(request),
         )
-    placements = (
-        Placement.objects.for_user(request.user)
-        .filter(student=student)
-        .select_related("opportunity__partner", "mentor__user")
+    # Through the reverse relations: each model's own row rule, no import from the apps above.
+    placements = student.placements.for_user(request.user).select_related(
+        "opportunity__partner", "mentor__user"
     )
-    applications = (
-        Application.objects.for_user(request.user)
-        .filter(student=student)
-        .select_related("opportunity__partner")
+    applications = student.applications.for_user(request.user).select_related(
+        "opportunity__partner"
     )
     shares = full or student.shares_profile_with_partners
     context = {
