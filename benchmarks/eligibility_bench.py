@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/eligibility_bench.py                 # 20,000 students × 10
     .venv/bin/python benchmarks/eligibility_bench.py --students 100000
 
-Times `matching_adapter.problem_from_rows` (the round's eligibility rules over every ranked
+Times `placements/rounds/adapter.problem_from_rows` (the round's eligibility rules over every ranked
 pair, priority keys and the lottery) on synthetic rows with STUDENT_FIELDS and
 OPPORTUNITY_FIELDS, no database. The same script runs on any branch that has
 `problem_from_rows`, so figures compare before and after a change to the rules.
@@ -84,8 +84,8 @@ def main():
     import django
 
     django.setup()
-    from trellis.placements.matching_adapter import problem_from_rows
-    from trellis.placements.rounds import MatchRound
+    from trellis.placements.models import MatchRound
+    from trellis.placements.rounds.adapter import problem_from_rows
 
     students, opps, capacity, choices = rows(args.students, args.seed)
     pairs = sum(len(c) for c in choices.values())

@@ -9,7 +9,6 @@ import textwrap
 from collections import deque
 
 import grimp
-import pytest
 
 
 def import_cycles(graph) -> list[tuple[list[str], list[str]]]:
@@ -70,7 +69,6 @@ def _shortest_cycle(graph, group: list[str]) -> list[str]:
     raise AssertionError(f"{group} is not a cycle")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: cycles being removed")
 def test_no_file_of_trellis_imports_a_file_that_imports_it_back():
     cycles = import_cycles(grimp.build_graph("trellis", cache_dir=None))
     assert cycles == [], "Import cycles:\n" + describe(cycles)

@@ -292,7 +292,7 @@ SPECTACULAR_SETTINGS = {
         "HourLogStatusEnum": "trellis.hours.models.HourLog.Status",
         "OpportunityStatusEnum": "trellis.opportunities.models.Opportunity.Status",
         "ApplicationStatusEnum": "trellis.placements.models.Application.Status",
-        "MatchRoundStatusEnum": "trellis.placements.rounds.MatchRound.Status",
+        "MatchRoundStatusEnum": "trellis.placements.models.MatchRound.Status",
     },
 }
 # Requests per API token (DRF rate syntax: N/second, N/minute, N/hour, N/day); over it, 429.

@@ -17,8 +17,7 @@ from trellis.accounts import permissions
 from trellis.accounts.permissions import can, permitted
 from trellis.core.tenancy import get_for_user
 from trellis.hours.models import PayPeriod, ProgramBudget
-from trellis.placements.models import Concern, Placement
-from trellis.placements.rounds import MatchRound
+from trellis.placements.models import Concern, MatchRound, Placement
 from trellis.students.models import Student
 
 PERSONAS = {

@@ -17,8 +17,7 @@ from rest_framework.test import APIClient
 from tests import factories as f
 from tests.api.helpers import client_for, make_token, other_district_admin
 from trellis.api.scopes import DISTRICT_SCOPES, Scope
-from trellis.placements.models import Outcome
-from trellis.placements.rounds import MatchRound
+from trellis.placements.models import MatchRound, Outcome
 
 
 def _round(w):

@@ -13,9 +13,8 @@ from playwright.sync_api import expect
 
 from tests import factories as f
 from tests.browser.conftest import login, screenshot
-from trellis.placements import round_services
-from trellis.placements.models import Placement
-from trellis.placements.rounds import MatchRound
+from trellis.placements.models import MatchRound, Placement
+from trellis.placements.rounds import services as round_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"

@@ -8,9 +8,9 @@ from trellis.hours.schedule import ScheduleRefused
 from trellis.opportunities.services import OpportunityRefused
 from trellis.partners.services import PartnerRefused
 from trellis.placements.agreements import SigningRefused
-from trellis.placements.application_services import ApplicationRefused
-from trellis.placements.evaluation_services import EvaluationRefused
-from trellis.placements.round_services import RoundError
+from trellis.placements.applications import ApplicationRefused
+from trellis.placements.evaluation_services import EvaluationRefused, ReflectionRefused
+from trellis.placements.rounds.services import RoundError
 from trellis.placements.services import MissingSignatures, PlacementRefused
 from trellis.rostering.services import ImportRefused
 from trellis.students.services import ProfileRefused
@@ -23,6 +23,7 @@ REFUSALS = [
     SigningRefused,
     ApplicationRefused,
     EvaluationRefused,
+    ReflectionRefused,
     RoundError,
     PlacementRefused,
     MissingSignatures,

@@ -16,8 +16,7 @@ from trellis.core.tenancy import ScopedQuerySet, get_for_user
 from trellis.hours.models import HourLog, Session
 from trellis.opportunities.models import Opportunity
 from trellis.partners.models import Mentor, Partner
-from trellis.placements.models import Application, Placement
-from trellis.placements.rounds import MatchRound
+from trellis.placements.models import Application, MatchRound, Placement
 from trellis.students.models import Student
 
 PERSONAS = (

@@ -25,7 +25,6 @@ from trellis.hours.pay import money
 from trellis.hours.schedule import calendar_for, plan_sessions
 from trellis.hours.services import hours_between, refresh_labour_flags
 from trellis.opportunities.models import Opportunity
-from trellis.placements import matching_adapter as adapter
 from trellis.placements.agreements import (
     acceptable_names,
     is_minor_on_start,
@@ -34,9 +33,16 @@ from trellis.placements.agreements import (
     required_signers,
 )
 from trellis.placements.evaluation_services import evaluation_refusal
-from trellis.placements.models import Application, Concern, Evaluation, Placement, Signature
-from trellis.placements.round_services import select_opportunities, select_students
-from trellis.placements.rounds import MatchRound
+from trellis.placements.models import (
+    Application,
+    Concern,
+    Evaluation,
+    MatchRound,
+    Placement,
+    Signature,
+)
+from trellis.placements.rounds import adapter
+from trellis.placements.rounds.services import select_opportunities, select_students
 from trellis.placements.services import eligibility_problems
 from trellis.rules.ages import is_minor
 from trellis.rules.agreements import agreement_kinds, fully_signed, signers_for

@@ -24,13 +24,14 @@ from trellis.placements.models import (
     Application,
     Concern,
     Evaluation,
+    MatchRound,
+    MatchRun,
     Outcome,
     Placement,
     Reflection,
     RubricCriterion,
     Signature,
 )
-from trellis.placements.rounds import MatchRound, MatchRun
 from trellis.students.models import GuardianLink, Student, StudentInterest
 
 pytestmark = pytest.mark.django_db

@@ -20,8 +20,8 @@ from tests.deploy.support import PYTHON, ROOT, free_port, production_env
 from tests.placements.rounds_support import make_round, rank
 from trellis.core import metrics
 from trellis.districts.services import CalendarImportError, import_calendar
-from trellis.placements import round_services
-from trellis.placements.rounds import MatchRun
+from trellis.placements.models import MatchRun
+from trellis.placements.rounds import services as round_services
 
 pytestmark = pytest.mark.django_db
 TOKEN = "metrics-test-token"
@@ -84,7 +84,7 @@ def _task(*, status="READY", queue="default", waited=dt.timedelta(0), run_after=
     row = DBTaskResult.objects.create(
         status=status,
         args_kwargs={"args": [], "kwargs": {}},
-        task_path="trellis.placements.tasks.execute_match_run",
+        task_path="trellis.placements.rounds.tasks.execute_match_run",
         backend_name="default",
         queue_name=queue,
         run_after=run_after or get_date_max(),

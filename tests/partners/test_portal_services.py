@@ -1,4 +1,4 @@
-"""Partner-portal services: profile, worksites, inviting mentors, background checks, applicants."""
+"""Partner-portal services: profile, worksites, inviting mentors, background checks."""
 
 import datetime as dt
 import re
@@ -6,7 +6,6 @@ import re
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.urls import reverse
 
 from tests import factories as f
 from tests.partners.portal_support import department_admin, partner_admin_q
@@ -14,8 +13,6 @@ from trellis.accounts.models import Membership, Role, User
 from trellis.core.models import AuditEvent, Notification
 from trellis.partners import services
 from trellis.partners.models import Mentor
-from trellis.placements.models import Application, Placement
-from trellis.placements.services import PlacementRefused
 
 
 def test_admin_updates_the_profile_and_it_is_audited(personas):
@@ -194,86 +191,3 @@ def test_background_check_cannot_be_in_the_future(personas):
             actor=personas.coordinator_district,
             checked_on=dt.date(2099, 1, 1),
         )
-
-
-# --- Applicants --------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def application(personas):
-    return f.ApplicationFactory(student=personas.student_b, opportunity=personas.opportunity_p)
-
-
-def test_accepting_proposes_a_placement_through_the_lifecycle(personas, application):
-    placement = services.accept_application(application=application, actor=personas.partner_admin_p)
-    application.refresh_from_db()
-    assert application.status == Application.Status.ACCEPTED and application.decided_at
-    assert placement.status == Placement.Status.PROPOSED
-    assert placement.application == application and placement.mentor == personas.mentor_p_record
-    actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"application.accepted", "placement.proposed"} <= actions
-    # The student's coordinator hears about the proposed placement; the student about the decision.
-    assert Notification.objects.filter(
-        user=personas.coordinator_b, verb="placement.proposed"
-    ).exists()
-    assert Notification.objects.filter(
-        user=personas.student_b_user, verb="application.accepted"
-    ).exists()
-
-
-def test_accepting_without_a_free_seat_is_refused_and_nothing_changes(personas, application):
-    f.PlacementFactory(opportunity=personas.opportunity_p)  # 2 of 2 seats now taken
-    with pytest.raises(PlacementRefused, match="no seats left"):
-        services.accept_application(application=application, actor=personas.partner_admin_p)
-    application.refresh_from_db()
-    assert application.status == Application.Status.SUBMITTED
-    assert not AuditEvent.objects.filter(action="application.accepted").exists()
-
-
-def test_other_partners_and_mentors_cannot_decide(personas, application):
-    for actor in (partner_admin_q(personas), personas.mentor_p, personas.coordinator_a):
-        with pytest.raises(PermissionDenied):
-            services.accept_application(application=application, actor=actor)
-        with pytest.raises(PermissionDenied):
-            services.decline_application(application=application, actor=actor)
-
-
-def test_decline_keeps_the_note_for_the_school_and_tells_the_student_kindly(personas, application):
-    services.decline_application(
-        application=application, actor=personas.partner_admin_p, note="Schedule clash"
-    )
-    application.refresh_from_db()
-    assert application.status == Application.Status.DECLINED
-    assert application.partner_note == "Schedule clash"
-    note = Notification.objects.get(user=personas.student_b_user)
-    assert "Schedule clash" not in note.text
-    with pytest.raises(services.PartnerRefused, match="already declined"):
-        services.accept_application(application=application, actor=personas.partner_admin_p)
-
-
-def test_ranking_moves_a_submitted_application_to_interview_and_can_be_cleared(
-    personas, application
-):
-    services.rank_application(application=application, actor=personas.partner_admin_p, rank=2)
-    application.refresh_from_db()
-    assert application.interview_rank == 2
-    assert application.status == Application.Status.INTERVIEW
-    services.rank_application(application=application, actor=personas.partner_admin_p, rank=None)
-    application.refresh_from_db()
-    assert application.interview_rank is None
-    assert AuditEvent.objects.filter(action="application.ranked").count() == 2
-    with pytest.raises(services.PartnerRefused):
-        services.rank_application(application=application, actor=personas.partner_admin_p, rank=0)
-
-
-def test_department_admin_accepts_for_a_district_department(personas):
-    admin = department_admin(personas)
-    staff_mentor = f.MentorFactory(partner=personas.department)
-    opportunity = f.OpportunityFactory(
-        partner=personas.department, mentor=staff_mentor, title="Help desk"
-    )
-    application = f.ApplicationFactory(student=personas.student_a, opportunity=opportunity)
-    placement = services.accept_application(application=application, actor=admin)
-    assert placement.opportunity.partner.is_district_department
-    assert placement.mentor == staff_mentor
-    assert reverse("placements:detail", args=[placement.pk])

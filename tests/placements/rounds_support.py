@@ -5,7 +5,7 @@ import datetime as dt
 from django.utils import timezone
 
 from tests import factories as f
-from trellis.placements.rounds import MatchRound, RoundRanking
+from trellis.placements.models import MatchRound, RoundRanking
 
 START = dt.date(2027, 1, 22)
 

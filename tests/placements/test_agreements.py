@@ -15,7 +15,6 @@ from tests.placements.lifecycle_support import (
 from trellis.core.models import AuditEvent, Notification
 from trellis.placements.agreements import (
     DEFAULT_TEXTS,
-    AgreementText,
     SigningRefused,
     check_template,
     kinds_for,
@@ -29,7 +28,7 @@ from trellis.placements.agreements import (
     signable_roles,
     signers_for,
 )
-from trellis.placements.models import Agreement, Signature
+from trellis.placements.models import Agreement, AgreementText, Signature
 from trellis.rules.agreements import agreement_kinds, fully_signed
 
 

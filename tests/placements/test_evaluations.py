@@ -1,4 +1,5 @@
-"""Mentor evaluations on the district's rubric, the default rubric, and the rubric editor."""
+"""Mentor evaluations on the district's rubric, the default rubric, the rubric editor, and the
+student's reflection."""
 
 import pytest
 from django.core import mail
@@ -9,11 +10,13 @@ from trellis.core.models import AuditEvent, Notification
 from trellis.placements.evaluation_services import (
     CriterionRow,
     EvaluationRefused,
+    ReflectionRefused,
     rubric_for,
     save_rubric,
     submit_evaluation,
+    write_reflection,
 )
-from trellis.placements.models import Evaluation, Placement, RubricCriterion
+from trellis.placements.models import Evaluation, Placement, Reflection, RubricCriterion
 
 ALL_THREES = {"attendance": 3, "communication": 3, "teamwork": 3, "initiative": 3, "quality": 3}
 
@@ -332,3 +335,70 @@ def test_the_mean_score_is_the_rubric_average_to_two_places():
     assert Evaluation.mean_of({"a": 3, "b": 4, "c": 4}) == 3.67
     assert Evaluation.mean_of({"a": "2", "b": 3}) == 2.5
     assert Evaluation.mean_of({}) is None
+
+
+# --- The student's reflection -------------------------------------------------------------
+
+
+def test_student_writes_a_reflection_on_an_active_placement(personas):
+    reflection = write_reflection(
+        placement=personas.placement_a,
+        actor=personas.student_a_user,
+        career_fit="not_for_me",
+        text="  I learned that I prefer working with computers.  ",
+    )
+    assert reflection.career_fit == "not_for_me"
+    assert reflection.text == "I learned that I prefer working with computers."
+    event = AuditEvent.objects.get(action="reflection.written")
+    assert event.data == {"reflection": reflection.pk, "career_fit": "not_for_me"}
+
+
+def test_reflection_on_a_completed_placement_is_allowed(personas):
+    personas.placement_a.status = Placement.Status.COMPLETED
+    personas.placement_a.save()
+    write_reflection(
+        placement=personas.placement_a,
+        actor=personas.student_a_user,
+        career_fit="unsure",
+        text="Ok",
+    )
+    assert Reflection.objects.count() == 1
+
+
+@pytest.mark.parametrize("status", ["proposed", "confirmed", "withdrawn"])
+def test_reflection_on_a_placement_not_started_or_withdrawn_is_refused(personas, status):
+    personas.placement_a.status = status
+    if status == "withdrawn":
+        personas.placement_a.withdrawal_initiator = "school"
+        personas.placement_a.withdrawal_reason = "other"
+    personas.placement_a.save()
+    with pytest.raises(ReflectionRefused, match="active or completed"):
+        write_reflection(
+            placement=personas.placement_a,
+            actor=personas.student_a_user,
+            career_fit="for_me",
+            text="Text",
+        )
+
+
+def test_reflection_needs_a_career_fit_and_text(personas):
+    with pytest.raises(ReflectionRefused, match="Choose"):
+        write_reflection(
+            placement=personas.placement_a, actor=personas.student_a_user, career_fit="x", text="T"
+        )
+    with pytest.raises(ReflectionRefused, match="Write your reflection"):
+        write_reflection(
+            placement=personas.placement_a,
+            actor=personas.student_a_user,
+            career_fit="for_me",
+            text=" ",
+        )
+
+
+def test_only_the_student_writes_their_reflection(personas):
+    for actor in (personas.student_b_user, personas.mentor_p, personas.guardian_a):
+        with pytest.raises(PermissionDenied):
+            write_reflection(
+                placement=personas.placement_a, actor=actor, career_fit="for_me", text="Text"
+            )
+    assert not Reflection.objects.exists()

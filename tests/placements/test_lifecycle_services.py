@@ -16,7 +16,7 @@ from tests.placements.lifecycle_support import (
 from trellis.core.models import AuditEvent, Notification
 from trellis.hours.models import Session
 from trellis.opportunities.models import Opportunity
-from trellis.placements import services
+from trellis.placements import capacity, services
 from trellis.placements.models import Agreement, Concern, IllegalTransition, Outcome, Placement
 
 
@@ -86,11 +86,11 @@ def test_withdrawn_placements_do_not_count_against_seats(personas):
         withdrawal_initiator="school",
         withdrawal_reason="other",
     )
-    assert services.seats_left(opportunity) == 1
+    assert capacity.seats_left(opportunity) == 1
     services.create_placement(
         student=personas.student_a, opportunity=opportunity, actor=personas.coordinator_a
     )
-    assert services.seats_left(opportunity) == 0
+    assert capacity.seats_left(opportunity) == 0
 
 
 def test_create_placement_refuses_duplicate_open_placement(personas):
@@ -308,7 +308,7 @@ def test_complete_refuses_a_confirmed_placement(personas):
 
 def test_withdraw_records_who_why_notes_and_reopens_the_seat(personas):
     opportunity = personas.opportunity_p
-    before = services.seats_left(opportunity)
+    before = capacity.seats_left(opportunity)
     services.withdraw_placement(
         personas.placement_a,
         actor=personas.coordinator_a,
@@ -323,7 +323,7 @@ def test_withdraw_records_who_why_notes_and_reopens_the_seat(personas):
     assert p.withdrawal_note == "Sports season clash."
     assert p.partner_relationship_note.startswith("Clinic was great")
     assert p.partner_in_good_standing is True
-    assert services.seats_left(opportunity) == before + 1
+    assert capacity.seats_left(opportunity) == before + 1
     event = audit("placement.withdrawn", p).get()
     assert event.data == {
         "initiator": "student",

@@ -6,8 +6,8 @@ import pytest
 
 from tests import factories as f
 from tests.placements.rounds_support import make_round, orow, rank, srow
-from trellis.placements import matching_adapter as adapter
 from trellis.placements.models import Placement
+from trellis.placements.rounds import adapter
 from trellis.rules.eligibility import haversine_miles
 
 
@@ -337,7 +337,7 @@ def test_build_problem_is_the_rows_problem_of_what_it_reads(world):
 
 
 def test_a_problem_from_plain_rows_needs_no_database():
-    from trellis.placements.rounds import MatchRound
+    from trellis.placements.models import MatchRound
 
     r = MatchRound(lottery_seed=7, priority_rules=["grade", "lottery"])
     students = [srow(id=1, grade=12), srow(id=2, grade=10)]

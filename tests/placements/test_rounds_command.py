@@ -8,8 +8,7 @@ from django.core.management import CommandError, call_command
 from tests import factories as f
 from tests.placements.rounds_support import make_round, rank
 from trellis.core.models import AuditEvent
-from trellis.placements.models import Placement
-from trellis.placements.rounds import MatchRound, MatchRun
+from trellis.placements.models import MatchRound, MatchRun, Placement
 
 
 @pytest.fixture

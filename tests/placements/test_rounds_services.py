@@ -11,9 +11,8 @@ from tests import factories as f
 from tests.placements.rounds_support import make_round, rank
 from trellis.core.models import AuditEvent
 from trellis.opportunities.models import Opportunity
-from trellis.placements import round_services as services
-from trellis.placements.models import Placement
-from trellis.placements.rounds import MatchRound, MatchRun, RoundRanking
+from trellis.placements.models import MatchRound, MatchRun, Placement, RoundRanking
+from trellis.placements.rounds import services
 
 NOW = timezone.now()
 WINDOW = {
@@ -377,7 +376,9 @@ def test_publish_creates_proposed_placements_and_notifies(
     }
     for pl in made:
         assert pl.status == Placement.Status.PROPOSED
-        assert pl.start_date == pl.opportunity.start_date and pl.end_date == pl.opportunity.end_date
+        # The one shape of a new placement: from the first day (or today, once it has passed).
+        assert pl.start_date == max(pl.opportunity.start_date, timezone.localdate())
+        assert pl.end_date == pl.opportunity.end_date
         assert pl.mentor_id == pl.opportunity.mentor_id
     r.refresh_from_db()
     assert r.status == MatchRound.Status.PUBLISHED and r.published_run == run and r.published_at

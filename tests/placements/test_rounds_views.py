@@ -8,9 +8,8 @@ from django.utils import timezone
 
 from tests import factories as f
 from tests.placements.rounds_support import make_round, rank
-from trellis.placements import round_services as services
-from trellis.placements.models import Placement
-from trellis.placements.rounds import MatchRound, MatchRun, RoundRanking
+from trellis.placements.models import MatchRound, MatchRun, Placement, RoundRanking
+from trellis.placements.rounds import services
 
 
 @pytest.fixture

@@ -11,8 +11,14 @@ from trellis.districts.models import District, School, SchoolYear
 from trellis.hours.models import HourLog, Session
 from trellis.opportunities.models import CareerCluster, Opportunity, SubCluster
 from trellis.partners.models import Mentor, Partner, Worksite
-from trellis.placements.models import Application, Evaluation, Outcome, Placement, Reflection
-from trellis.placements.rounds import MatchRound
+from trellis.placements.models import (
+    Application,
+    Evaluation,
+    MatchRound,
+    Outcome,
+    Placement,
+    Reflection,
+)
 from trellis.students.models import Student
 
 MAX_ID = 2**63 - 1

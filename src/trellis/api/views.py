@@ -25,8 +25,14 @@ from trellis.insights.scope import get_insights_scope
 from trellis.opportunities import services as opportunity_services
 from trellis.opportunities.models import CareerCluster, Opportunity
 from trellis.partners.models import Partner, Worksite
-from trellis.placements.models import Application, Evaluation, Outcome, Placement, Reflection
-from trellis.placements.rounds import MatchRound
+from trellis.placements.models import (
+    Application,
+    Evaluation,
+    MatchRound,
+    Outcome,
+    Placement,
+    Reflection,
+)
 from trellis.students.models import Student
 from trellis.students.sis import upsert_student
 

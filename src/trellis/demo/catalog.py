@@ -110,7 +110,7 @@ class Opp:
         return capacity.seats_left(self.seats, self.placed)
 
     def row(self, ctx: Ctx) -> dict:
-        """The opportunity as a match round reads it (`matching_adapter.OPPORTUNITY_FIELDS`)."""
+        """The opportunity as a match round reads it (`placements/rounds/adapter.OPPORTUNITY_FIELDS`)."""
         site = self.model.worksite
         return {
             "id": self.id,

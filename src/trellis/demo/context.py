@@ -26,14 +26,16 @@ from trellis.placements.models import (
     Application,
     Concern,
     Evaluation,
+    MatchResult,
+    MatchRound,
+    MatchRun,
     Outcome,
     Placement,
     Reflection,
+    RoundRanking,
     RubricCriterion,
     Signature,
 )
-from trellis.placements.round_results import MatchResult
-from trellis.placements.rounds import MatchRound, MatchRun, RoundRanking
 from trellis.students.models import GuardianLink, Student, StudentInterest
 
 TZ = ZoneInfo("America/New_York")

@@ -19,8 +19,7 @@ from trellis.insights import departments
 from trellis.insights.reports import REPORTS
 from trellis.opportunities.models import CareerCluster, Opportunity
 from trellis.partners.models import Mentor, Partner, Worksite
-from trellis.placements.models import Agreement, Placement
-from trellis.placements.rounds import MatchRound
+from trellis.placements.models import Agreement, MatchRound, Placement
 from trellis.students.models import Student
 
 PERSONAS = (

@@ -130,7 +130,7 @@ class Students:
         return student
 
     def row(self, ctx: Ctx, i: int) -> dict:
-        """The student as a match round reads them (`matching_adapter.STUDENT_FIELDS`)."""
+        """The student as a match round reads them (`placements/rounds/adapter.STUDENT_FIELDS`)."""
         school = ctx.schools[self.school[i]]
         lat, lon = self.home[i]
         cte = self.cte_cluster[i]

@@ -16,13 +16,14 @@ from trellis.placements.models import (
     Application,
     Concern,
     Evaluation,
+    MatchResult,
+    MatchRound,
     Outcome,
     Placement,
     Reflection,
+    RoundRanking,
     Signature,
 )
-from trellis.placements.round_results import MatchResult
-from trellis.placements.rounds import MatchRound, RoundRanking
 from trellis.students.models import GuardianLink, Student, StudentInterest
 
 

@@ -18,14 +18,13 @@ from trellis.demo.people import Students
 from trellis.demo.placing import add_placement, add_sessions
 from trellis.districts.models import District
 from trellis.opportunities.models import Opportunity
-from trellis.placements.matching_adapter import problem_from_rows, solve_problem
-from trellis.placements.round_results import MatchResult
-from trellis.placements.round_services import (
+from trellis.placements.models import MatchResult, MatchRound, MatchRun, RoundRanking
+from trellis.placements.rounds.adapter import problem_from_rows, solve_problem
+from trellis.placements.rounds.services import (
     clean_priority_rules,
     select_opportunities,
     select_students,
 )
-from trellis.placements.rounds import MatchRound, MatchRun, RoundRanking
 from trellis.rules.eligibility import OpportunityFacts, StudentFacts, for_round
 from trellis.students.models import Student
 

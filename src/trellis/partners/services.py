@@ -1,7 +1,8 @@
-"""A partner administrator's writes: profile, worksites, mentors, and decisions on applicants.
+"""A partner administrator's writes: profile, worksites and mentors.
 
 Each service checks that the actor administers the partner (coordinators only record mentors'
 background checks), runs in one transaction, writes an audit event, and e-mails after commit.
+Decisions on applicants are the application lifecycle's (`placements/applications.py`).
 """
 
 from django.db import transaction
@@ -16,15 +17,10 @@ from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.notifications import notify
 from trellis.core.places import UnknownZip, locate_zip
 from trellis.partners.models import Mentor, Worksite
-from trellis.placements.models import Application
-from trellis.placements.services import create_placement
 
 PROFILE_FIELDS = ("name", "description", "website", "phone", "contact_email")
 WORKSITE_FIELDS = ("name", "is_virtual", "address", "city", "state", "zip_code")
-DECIDABLE = (Application.Status.SUBMITTED, Application.Status.INTERVIEW)
 
-VERB_APPLICATION_ACCEPTED = "application.accepted"
-VERB_APPLICATION_DECLINED = "application.declined"
 VERB_MENTOR_ADDED = "mentor.added"
 
 
@@ -35,15 +31,6 @@ class PartnerRefused(Refused):
 def _require_admin(actor, record):
     """The partner's own administrators run its profile, worksites and mentors."""
     require(actor, "partner.manage", record, refusal="Only the partner's administrators can do this.")
-
-
-def _require_reviewer(actor, application):
-    require(
-        actor,
-        "application.review",
-        application,
-        refusal="Only the partner's administrators can do this.",
-    )
 
 
 def _audit(*, actor, action, target, district, data=None):
@@ -272,116 +259,3 @@ def record_background_check(*, mentor, actor, checked_on):
         },
     )
     return mentor
-
-
-# --- Applicants ------------------------------------------------------------------------------
-
-
-def _lock_application(application):
-    return (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("student__user", "student__school", "opportunity__partner__district")
-        .get(pk=application.pk)
-    )
-
-
-def _decidable(application):
-    if application.status not in DECIDABLE:
-        raise PartnerRefused(
-            f"This application is already {application.get_status_display().lower()}."
-        )
-
-
-def _tell_student(application, *, verb, text):
-    student = application.student
-    if student.user_id:
-        notify(
-            [student.user],
-            verb=verb,
-            text=text,
-            url=reverse("opportunities:detail", args=[application.opportunity_id]),
-            district=application.opportunity.partner.district,
-        )
-
-
-@transaction.atomic
-def accept_application(*, application, actor):
-    """Accept an applicant: the application is accepted and a placement is proposed to the
-    student's coordinator, through the lifecycle's create_placement (seats, eligibility)."""
-    application = _lock_application(application)
-    opportunity = application.opportunity
-    _require_reviewer(actor, application)
-    _decidable(application)
-    application.status = Application.Status.ACCEPTED
-    application.decided_at = timezone.now()
-    application.save(update_fields=["status", "decided_at"])
-    placement = create_placement(
-        student=application.student, opportunity=opportunity, actor=actor, application=application
-    )
-    _audit(
-        actor=actor,
-        action=AuditAction.APPLICATION_ACCEPTED,
-        target=application,
-        district=opportunity.partner.district,
-        data={"placement": placement.pk},
-    )
-    _tell_student(
-        application,
-        verb=VERB_APPLICATION_ACCEPTED,
-        text=f"{opportunity.partner.name} accepted your application to “{opportunity.title}”. "
-        "Your coordinator will confirm the placement.",
-    )
-    return placement
-
-
-@transaction.atomic
-def decline_application(*, application, actor, note=""):
-    """Decline an applicant; the note stays with the partner and the school."""
-    application = _lock_application(application)
-    opportunity = application.opportunity
-    _require_reviewer(actor, application)
-    _decidable(application)
-    application.status = Application.Status.DECLINED
-    application.decided_at = timezone.now()
-    application.partner_note = (note or "").strip()
-    application.save(update_fields=["status", "decided_at", "partner_note"])
-    _audit(
-        actor=actor,
-        action=AuditAction.APPLICATION_DECLINED,
-        target=application,
-        district=opportunity.partner.district,
-    )
-    _tell_student(
-        application,
-        verb=VERB_APPLICATION_DECLINED,
-        text=f"{opportunity.partner.name} cannot offer you a place in “{opportunity.title}” "
-        "this time. Other opportunities are open.",
-    )
-    return application
-
-
-@transaction.atomic
-def rank_application(*, application, actor, rank):
-    """The partner's interview rank (1 = best), used by match rounds; blank clears it.
-
-    Ranking a submitted application moves it to the interview stage.
-    """
-    application = _lock_application(application)
-    opportunity = application.opportunity
-    _require_reviewer(actor, application)
-    _decidable(application)
-    if rank is not None and (rank < 1 or rank > 999):
-        raise PartnerRefused("A rank is a whole number from 1 (best) up.")
-    before = application.interview_rank
-    application.interview_rank = rank
-    if rank is not None and application.status == Application.Status.SUBMITTED:
-        application.status = Application.Status.INTERVIEW
-    application.save(update_fields=["interview_rank", "status"])
-    _audit(
-        actor=actor,
-        action=AuditAction.APPLICATION_RANKED,
-        target=application,
-        district=opportunity.partner.district,
-        data={"from": before, "to": rank},
-    )
-    return application

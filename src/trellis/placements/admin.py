@@ -8,20 +8,22 @@ from trellis.core.admin import (
     ScopedTabularInline,
     district_filter,
 )
-from trellis.placements.agreements import AgreementText
 from trellis.placements.models import (
     Agreement,
+    AgreementText,
     Application,
     Concern,
     Evaluation,
+    MatchResult,
+    MatchRound,
+    MatchRun,
     Outcome,
     Placement,
     Reflection,
+    RoundRanking,
     RubricCriterion,
     Signature,
 )
-from trellis.placements.round_results import MatchResult
-from trellis.placements.rounds import MatchRound, MatchRun, RoundRanking
 
 
 @admin.register(Application)

@@ -14,45 +14,19 @@ import string
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from trellis.accounts.permissions import can
 from trellis.core.errors import Refused
 from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.notifications import Verb, absolute_url, notify, send_emails
-from trellis.placements.models import Agreement, Placement, Signature, SignerRole
+from trellis.placements.models import Agreement, AgreementText, Placement, Signature, SignerRole
+from trellis.placements.selectors import coordinators_for
 from trellis.rules.agreements import agreement_kinds, fully_signed, signers_for
 
 Kind = Agreement.Kind
 GUARDIAN_LINK_SALT = "trellis.placements.guardian-sign"
-
-
-class AgreementText(models.Model):
-    """A district's own wording for one kind of agreement; without one the default applies."""
-
-    district = models.ForeignKey(
-        "districts.District", on_delete=models.CASCADE, related_name="agreement_texts"
-    )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    title = models.CharField(max_length=200)
-    body = models.TextField(
-        help_text="Placeholders such as ${student_name} are filled in per placement."
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        app_label = "placements"
-        ordering = ["district", "kind"]
-        constraints = [
-            models.UniqueConstraint(fields=["district", "kind"], name="agreement_text_unique_kind")
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} ({self.district})"
 
 
 PLACEHOLDERS = {
@@ -489,8 +463,6 @@ def sign_agreement(*, agreement, role, typed_name, actor=None, guardian_link=Non
     if signatures_complete(
         Placement.objects.prefetch_related("agreements__signatures").get(pk=placement.pk)
     ):
-        from trellis.placements.services import coordinators_for
-
         notify(
             coordinators_for(placement.student),
             verb=Verb.SIGNATURES_COMPLETE,

@@ -1,4 +1,4 @@
-"""Mentor evaluations on the district's rubric, and the rubric itself.
+"""Mentor evaluations on the district's rubric, the rubric itself, and the student's reflection.
 
 A district that has not configured a rubric gets the default employability rubric (attendance,
 communication, teamwork, initiative, quality of work; 1–4 with descriptors) the first time one
@@ -16,12 +16,14 @@ from trellis.accounts.permissions import require
 from trellis.core.errors import Refused
 from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.notifications import notify
-from trellis.placements.models import Evaluation, Placement, RubricCriterion
-from trellis.placements.services import coordinators_for
+from trellis.placements.models import CareerFit, Evaluation, Placement, Reflection, RubricCriterion
+from trellis.placements.selectors import coordinators_for
 
 SCORES = ("1", "2", "3", "4")
 SCORE_NAMES = {"1": "Beginning", "2": "Developing", "3": "Proficient", "4": "Exemplary"}
 EVALUABLE = (Placement.Status.ACTIVE, Placement.Status.COMPLETED)
+REFLECTION_STATUSES = EVALUABLE
+REFLECTION_MAX = 5000
 VERB_EVALUATION_SUBMITTED = "evaluation.submitted"
 
 DEFAULT_RUBRIC = [
@@ -80,6 +82,10 @@ DEFAULT_RUBRIC = [
 
 class EvaluationRefused(Refused):
     """An evaluation the rules forbid; the message says why."""
+
+
+class ReflectionRefused(Refused):
+    """A reflection the rules forbid; the message says why, for the student."""
 
 
 # --- The rubric ------------------------------------------------------------------------------
@@ -277,3 +283,35 @@ def submit_evaluation(*, placement, actor, kind, scores, comments, would_host_ag
         district=placement.district,
     )
     return evaluation
+
+
+# --- The student's reflection ----------------------------------------------------------------
+
+
+@transaction.atomic
+def write_reflection(*, placement, actor, career_fit, text) -> Reflection:
+    """The student's reflection on an active or completed placement, with their career fit."""
+    require(actor, "reflection.write", placement, refusal="Only the student can do this for themself.")
+    if placement.status not in REFLECTION_STATUSES:
+        raise ReflectionRefused(
+            f"You can reflect on an active or completed placement; this one is "
+            f"{placement.get_status_display().lower()}."
+        )
+    if career_fit not in CareerFit.values:
+        raise ReflectionRefused(
+            "Choose whether this career is for you, you are unsure, or it is not for you."
+        )
+    text = (text or "").strip()
+    if not text:
+        raise ReflectionRefused("Write your reflection.")
+    if len(text) > REFLECTION_MAX:
+        raise ReflectionRefused(f"Keep your reflection to {REFLECTION_MAX} characters or fewer.")
+    reflection = Reflection.objects.create(placement=placement, career_fit=career_fit, text=text)
+    AuditEvent.record(
+        actor=actor,
+        action=AuditAction.REFLECTION_WRITTEN,
+        target=placement,
+        district=placement.district,
+        data={"reflection": reflection.pk, "career_fit": career_fit},
+    )
+    return reflection

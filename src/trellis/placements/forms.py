@@ -3,9 +3,9 @@
 from django import forms
 from django.utils import timezone
 
-from trellis.placements.agreements import PLACEHOLDERS, AgreementText, check_template
+from trellis.placements.agreements import PLACEHOLDERS, check_template
 from trellis.placements.filters import PlacementFilterForm
-from trellis.placements.models import Outcome, Placement, SignerRole
+from trellis.placements.models import AgreementText, Outcome, Placement, SignerRole
 
 
 class BoardFilterForm(PlacementFilterForm):

@@ -14,13 +14,12 @@ from trellis.partners.models import Mentor, Partner
 from trellis.placements.agreements import (
     DEFAULT_TEXTS,
     PLACEHOLDERS,
-    AgreementText,
     reset_agreement_text,
     set_agreement_text,
 )
 from trellis.placements.forms import AgreementTextForm
 from trellis.placements.lifecycle_views import posted_data
-from trellis.placements.models import Agreement, Evaluation, Outcome, Placement
+from trellis.placements.models import Agreement, AgreementText, Evaluation, Outcome, Placement
 from trellis.students.models import Student
 
 Status = Placement.Status

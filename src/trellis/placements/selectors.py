@@ -1,10 +1,11 @@
 """Reads of placements, inside the viewer's scope."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
+from trellis.accounts.models import Role, User
 from trellis.core.tenancy import get_for_user, user_districts
 from trellis.districts.models import Term
-from trellis.placements.models import Agreement, Placement
+from trellis.placements.models import Agreement, MatchRound, Placement
 
 PLACEMENT_RELATED = (
     "district",
@@ -46,3 +47,19 @@ def terms_for_user(user):
     return Term.objects.filter(school_year__district_id__in=user_districts(user)).select_related(
         "school_year"
     )
+
+
+def get_match_round_for_user(user, pk) -> MatchRound:
+    """One round inside the user's scope, or 404."""
+    return get_for_user(MatchRound.objects, user, pk)
+
+
+def coordinators_for(student):
+    """Coordinators of the student's school and the district-wide coordinators: who hears of
+    (and signs for) the student's placements."""
+    return User.objects.filter(
+        Q(memberships__school_id=student.school_id) | Q(memberships__school__isnull=True),
+        memberships__role=Role.COORDINATOR,
+        memberships__district_id=student.district_id,
+        is_active=True,
+    ).distinct()

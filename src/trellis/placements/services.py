@@ -18,12 +18,14 @@ from trellis.core.errors import Refused
 from trellis.core.models import AuditAction, AuditEvent
 from trellis.core.notifications import Verb, notify
 from trellis.opportunities.models import Opportunity
+from trellis.placements import capacity
 from trellis.placements.agreements import (
     create_agreements,
     missing_signatures,
     request_guardian_signatures,
 )
 from trellis.placements.models import Concern, Outcome, Placement, Signature, SignerRole
+from trellis.placements.selectors import coordinators_for
 from trellis.rules import eligibility
 from trellis.rules.ages import add_years
 from trellis.students.models import StudentInterest
@@ -45,11 +47,6 @@ class MissingSignatures(PlacementRefused):
 
 
 # --- Reads the services share ----------------------------------------------------------
-
-
-def seats_left(opportunity) -> int:
-    """Seats minus open (proposed, confirmed, active) placements; withdrawn ones free their seat."""
-    return Opportunity.objects.filter(pk=opportunity.pk).seats_left_by_id().get(opportunity.pk, 0)
 
 
 def eligibility_problems(student, opportunity, *, today=None) -> list[str]:
@@ -85,16 +82,6 @@ def replacement_options(student, *, exclude=(), today=None):
         .select_related("partner", "cluster", "worksite", "term")
         .order_by("-matches_interest", "start_date", "title")
     )
-
-
-def coordinators_for(student):
-    """Coordinators of the student's school and the district-wide coordinators."""
-    return User.objects.filter(
-        Q(memberships__school_id=student.school_id) | Q(memberships__school__isnull=True),
-        memberships__role=Role.COORDINATOR,
-        memberships__district_id=student.district_id,
-        is_active=True,
-    ).distinct()
 
 
 def _partner_admins(partner_id):
@@ -150,7 +137,7 @@ def _require_manager(actor, placement):
 
 def _partner_accepts(actor, *, student, opportunity, application) -> bool:
     """A partner administrator proposes a placement by accepting a student's application to
-    one of its own opportunities (partners/services.accept_application); nothing else."""
+    one of its own opportunities (applications.accept_application); nothing else."""
     return (
         application is not None
         and application.student_id == student.pk
@@ -184,6 +171,28 @@ def _drop_future_sessions(placement):
 # --- Lifecycle services ------------------------------------------------------------------
 
 
+def new_placement(*, student_id, opportunity, today=None, application=None, match_round=None):
+    """A proposed placement, not yet saved: the one shape of a new placement, for a
+    coordinator's proposal (`create_placement`) and a round's publishing (a bulk insert).
+
+    Its district and mentor are the opportunity's; it runs from the opportunity's first day
+    (or today, once that has passed) to its last. The caller has locked the seats
+    (`capacity`) and checked the student may be placed there.
+    """
+    today = today or timezone.localdate()
+    return Placement(
+        district_id=opportunity.district_id,
+        student_id=student_id,
+        opportunity=opportunity,
+        mentor_id=opportunity.mentor_id,
+        application=application,
+        match_round=match_round,
+        status=Placement.Status.PROPOSED,
+        start_date=max(opportunity.start_date, today),
+        end_date=opportunity.end_date,
+    )
+
+
 @transaction.atomic
 def create_placement(*, student, opportunity, actor, application=None):
     """Propose a placement; refused without a free seat, for a duplicate, or an ineligible student."""
@@ -194,11 +203,7 @@ def create_placement(*, student, opportunity, actor, application=None):
         )
     ):
         raise PermissionDenied("Only the student's coordinator can propose a placement.")
-    opportunity = (
-        Opportunity.objects.select_for_update(of=("self",))
-        .select_related("partner", "mentor")
-        .get(pk=opportunity.pk)
-    )
+    opportunity = capacity.lock_opportunity(opportunity, "partner", "mentor")
     problems = eligibility_problems(student, opportunity)
     if problems:
         raise PlacementRefused(" ".join(problems))
@@ -206,7 +211,7 @@ def create_placement(*, student, opportunity, actor, application=None):
         raise PlacementRefused(
             f"{student.full_name} already has an open placement at “{opportunity.title}”."
         )
-    if seats_left(opportunity) <= 0:
+    if capacity.seats_left(opportunity) <= 0:
         raise PlacementRefused(
             f"“{opportunity.title}” has no seats left ({opportunity.seats} taken)."
         )
@@ -214,15 +219,8 @@ def create_placement(*, student, opportunity, actor, application=None):
         application.student_id != student.pk or application.opportunity_id != opportunity.pk
     ):
         raise PlacementRefused("That application is for another student or opportunity.")
-    placement = Placement.objects.create(
-        district_id=opportunity.district_id,
-        student=student,
-        opportunity=opportunity,
-        mentor=opportunity.mentor,
-        application=application,
-        start_date=max(opportunity.start_date, timezone.localdate()),
-        end_date=opportunity.end_date,
-    )
+    placement = new_placement(student_id=student.pk, opportunity=opportunity, application=application)
+    placement.save()
     _audit(
         placement,
         actor=actor,

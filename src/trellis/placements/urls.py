@@ -15,6 +15,6 @@ urlpatterns = [
 prefixes = [
     path("placements/", include((urlpatterns, app_name))),
     path("lifecycle/", include("trellis.placements.lifecycle_urls")),
-    path("rounds/", include("trellis.placements.round_urls")),
+    path("rounds/", include("trellis.placements.rounds.urls")),
     path("rubric/", include("trellis.placements.rubric_urls")),
 ]

@@ -35,12 +35,13 @@ from trellis.placements.models import (
     Application,
     Concern,
     Evaluation,
+    MatchRound,
     Placement,
     Reflection,
+    RoundRanking,
     Signature,
     SignerRole,
 )
-from trellis.placements.rounds import MatchRound, RoundRanking
 from trellis.students.models import Student
 
 HOME_ROWS = 5  # rows of each queue on the home page; the whole list is one link away

@@ -37,6 +37,7 @@ from trellis.opportunities.services import (
 )
 from trellis.partners import services
 from trellis.partners.models import Mentor, Partner, Worksite
+from trellis.placements import applications
 from trellis.placements.models import Application, Placement
 from trellis.portals.partner.forms import (
     BackgroundCheckForm,
@@ -453,7 +454,7 @@ class Applicant:
 
     @property
     def decidable(self) -> bool:
-        return self.application.status in services.DECIDABLE
+        return self.application.status in applications.DECIDABLE
 
 
 def applicant_view(application) -> Applicant:
@@ -535,7 +536,7 @@ def _applicant_response(request, application, *, notice, level, form=None):
 def application_accept(request, pk):
     application = get_admin_application(request.user, pk)
     try:
-        services.accept_application(application=application, actor=request.user)
+        applications.accept_application(application=application, actor=request.user)
     except ValidationError as error:
         return _applicant_response(request, application, notice=refusal_text(error), level="error")
     return _applicant_response(
@@ -552,7 +553,7 @@ def application_decline(request, pk):
     form = DeclineForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        services.decline_application(application=application, actor=request.user, note=note)
+        applications.decline_application(application=application, actor=request.user, note=note)
     except ValidationError as error:
         return _applicant_response(request, application, notice=refusal_text(error), level="error")
     return _applicant_response(request, application, notice="Declined.", level="success")
@@ -567,7 +568,7 @@ def application_rank(request, pk):
         return _applicant_response(request, application, notice=notice, level="error", form=form)
     rank = form.cleaned_data["interview_rank"]
     try:
-        services.rank_application(application=application, actor=request.user, rank=rank)
+        applications.rank_application(application=application, actor=request.user, rank=rank)
     except ValidationError as error:
         return _applicant_response(request, application, notice=refusal_text(error), level="error")
     notice = f"Ranked {rank}." if rank else "Rank cleared."

@@ -9,7 +9,8 @@ from django import forms
 from trellis.core.models import Weekday
 from trellis.opportunities.models import CareerCluster, OpportunityKind, SubCluster
 from trellis.opportunities.search import BrowseFilters
-from trellis.placements.application_services import REFLECTION_MAX, STATEMENT_MAX
+from trellis.placements.applications import STATEMENT_MAX
+from trellis.placements.evaluation_services import REFLECTION_MAX
 from trellis.placements.models import CareerFit
 from trellis.rules.weekdays import weekday_mask, weekdays_in
 from trellis.students.models import Transportation

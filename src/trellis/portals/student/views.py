@@ -26,7 +26,8 @@ from trellis.hours.feeds import active_feed_for, issue_feed, revoke_feed
 from trellis.hours.models import Session
 from trellis.hours.progress import hour_totals, placement_progress
 from trellis.opportunities import search
-from trellis.placements import application_services
+from trellis.placements import applications as application_lifecycle
+from trellis.placements import evaluation_services
 from trellis.placements.models import Agreement, Application, Placement, SignerRole
 from trellis.portals.student import record as records
 from trellis.portals.student.forms import (
@@ -260,7 +261,7 @@ def opportunity(request, student, pk):
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            application_services.apply_to_opportunity(
+            application_lifecycle.apply_to_opportunity(
                 student=student,
                 opportunity=found,
                 statement=form.cleaned_data["statement"],
@@ -311,7 +312,7 @@ def withdraw_application(request, student, pk):
         pk,
     )
     try:
-        application_services.withdraw_application(application=application, actor=request.user)
+        application_lifecycle.withdraw_application(application=application, actor=request.user)
     except ValidationError as e:
         messages.error(request, refusal_text(e))
     else:
@@ -364,7 +365,7 @@ def placement(request, student, pk):
         ),
         "progress": placement_progress(found, today=today),
         "reflections": list(found.reflections.order_by("-created_at", "-pk")),
-        "can_reflect": found.status in application_services.REFLECTION_STATUSES,
+        "can_reflect": found.status in evaluation_services.REFLECTION_STATUSES,
         "can_log": found.status == Placement.Status.ACTIVE,
     }
     return render(request, "portals/student/placement.html", context)
@@ -374,7 +375,7 @@ def placement(request, student, pk):
 @require_http_methods(["GET", "POST"])
 def reflect(request, student, pk):
     found = _get_my_placement(request.user, student, pk)
-    if found.status not in application_services.REFLECTION_STATUSES:
+    if found.status not in evaluation_services.REFLECTION_STATUSES:
         messages.error(
             request, "You can write a reflection once the placement is active or completed."
         )
@@ -382,7 +383,7 @@ def reflect(request, student, pk):
     form = ReflectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            application_services.write_reflection(
+            evaluation_services.write_reflection(
                 placement=found,
                 actor=request.user,
                 career_fit=form.cleaned_data["career_fit"],

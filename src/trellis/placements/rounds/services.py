@@ -2,6 +2,8 @@
 
 Every write is one transaction with an audit event; runs go to a background task after commit
 and publishing e-mails people after commit, so a rolled-back change neither runs nor notifies.
+The tasks (`rounds/tasks.py`) import these services and hand themselves over with
+`queue_with()` when the app loads, so the services never import the tasks.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import logging
 import secrets
 import time
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,10 +23,17 @@ from trellis.core.errors import Refused
 from trellis.core.metrics import timed
 from trellis.core.models import AuditAction, AuditEvent
 from trellis.opportunities.models import Opportunity
-from trellis.placements import matching_adapter as adapter
-from trellis.placements.models import Placement
-from trellis.placements.round_results import save_results
-from trellis.placements.rounds import PRIORITY_CRITERIA, MatchRound, MatchRun, RoundRanking
+from trellis.placements import capacity
+from trellis.placements.models import (
+    PRIORITY_CRITERIA,
+    MatchRound,
+    MatchRun,
+    Placement,
+    RoundRanking,
+)
+from trellis.placements.rounds import adapter
+from trellis.placements.rounds.results import save_results
+from trellis.placements.services import new_placement
 from trellis.students.models import Student
 
 log = logging.getLogger(__name__)
@@ -35,6 +44,25 @@ COMMAND_LINE = "manage.py run_match"
 
 class RoundError(Refused):
     """A refused round action; the message is shown to the person as it is."""
+
+
+# The background tasks, by what they do; filled in by rounds/tasks.py (PlacementsConfig.ready).
+_tasks: dict = {}
+
+
+def queue_with(*, match_run, round_notifications) -> None:
+    """The tasks that do a queued run and send a published round's e-mails."""
+    _tasks.update(match_run=match_run, round_notifications=round_notifications)
+
+
+def _enqueue(name: str, pk: int):
+    try:
+        task = _tasks[name]
+    except KeyError:
+        raise ImproperlyConfigured(
+            "The match round tasks are not registered: trellis.placements must be installed."
+        ) from None
+    return task.enqueue(pk)
 
 
 def _audit(*, actor, action, target, data=None, district=None):
@@ -264,8 +292,6 @@ def request_match_runs(
     match_round, *, actor, modes=(MatchRound.Mode.STABLE, MatchRound.Mode.MAX_PLACEMENT)
 ) -> list[MatchRun]:
     """Queue one run per mode; the background task does the work and reports progress."""
-    from trellis.placements.tasks import execute_match_run
-
     _ensure_manager(actor, match_round)
     match_round = MatchRound.objects.select_for_update().get(pk=match_round.pk)
     if match_round.is_published:
@@ -284,7 +310,7 @@ def request_match_runs(
     for run in runs:
 
         def enqueue(run_id=run.pk):
-            result = execute_match_run.enqueue(run_id)
+            result = _enqueue("match_run", run_id)
             MatchRun.objects.filter(pk=run_id).update(task_result_id=str(result.id)[:64])
 
         transaction.on_commit(enqueue)
@@ -411,8 +437,6 @@ def ensure_ranking_ended(match_round, now=None) -> None:
 @transaction.atomic
 def publish_match_run(run: MatchRun, *, actor, now=None) -> list[Placement]:
     """Turn the chosen run into proposed placements, all or nothing, and tell everyone."""
-    from trellis.placements.tasks import send_round_notifications
-
     now = now or timezone.now()
     match_round = MatchRound.objects.select_for_update().get(pk=run.match_round_id)
     _ensure_manager(actor, match_round)
@@ -427,8 +451,9 @@ def publish_match_run(run: MatchRun, *, actor, now=None) -> list[Placement]:
             "Rankings, students or seats changed after this run. Run the round again and publish the new result."
         )
     pairs = [(int(sid), oid) for sid, oid in run.assignment.items() if oid is not None]
-    opps = {o.pk: o for o in Opportunity.objects.filter(pk__in={oid for _, oid in pairs})}
-    left = adapter.seats_left(list(opps))
+    # The seats are locked first, so a coordinator proposing at the same time waits for this.
+    left = capacity.lock_seats({oid for _, oid in pairs})
+    opps = {o.pk: o for o in Opportunity.objects.filter(pk__in=left)}
     wanted: dict[int, int] = {}
     for _, oid in pairs:
         wanted[oid] = wanted.get(oid, 0) + 1
@@ -448,17 +473,9 @@ def publish_match_run(run: MatchRun, *, actor, now=None) -> list[Placement]:
         raise RoundError(
             "Some students already hold a placement at the opportunity they were matched to. Run the round again."
         )
+    today = timezone.localdate(now)
     placements = Placement.objects.bulk_create(
-        Placement(
-            district_id=match_round.district_id,
-            student_id=sid,
-            opportunity_id=oid,
-            mentor_id=opps[oid].mentor_id,
-            match_round=match_round,
-            status=Placement.Status.PROPOSED,
-            start_date=opps[oid].start_date,
-            end_date=opps[oid].end_date,
-        )
+        new_placement(student_id=sid, opportunity=opps[oid], today=today, match_round=match_round)
         for sid, oid in pairs
     )
     match_round.status = MatchRound.Status.PUBLISHED
@@ -476,7 +493,7 @@ def publish_match_run(run: MatchRun, *, actor, now=None) -> list[Placement]:
             "unplaced": sum(1 for oid in run.assignment.values() if oid is None),
         },
     )
-    transaction.on_commit(lambda: send_round_notifications.enqueue(match_round.pk))
+    transaction.on_commit(lambda: _enqueue("round_notifications", match_round.pk))
     return placements
 
 
@@ -495,7 +512,7 @@ def opportunities_with_seats(match_round):
             "id", flat=True
         )
     )
-    return [oid for oid, n in adapter.seats_left(ids).items() if n > 0]
+    return [oid for oid, n in capacity.seats_left_by_id(ids).items() if n > 0]
 
 
 @transaction.atomic

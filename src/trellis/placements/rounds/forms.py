@@ -8,7 +8,7 @@ from django.utils import timezone
 from trellis.districts.models import School, Term
 from trellis.opportunities.models import CareerCluster, OpportunityKind
 from trellis.partners.models import Partner
-from trellis.placements.rounds import PRIORITY_CRITERIA, MatchRound
+from trellis.placements.models import PRIORITY_CRITERIA, MatchRound
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 PRIORITY_CHOICES = [("", "— none —"), *PRIORITY_CRITERIA.items()]

@@ -11,43 +11,9 @@ from __future__ import annotations
 import io
 import json
 
-from django.db import connection, models
+from django.db import connection
 
-
-class MatchResult(models.Model):
-    """What one student got in one run, and why not each choice they ranked higher."""
-
-    # No index of its own: the unique (run, student) index starts with it.
-    run = models.ForeignKey(
-        "placements.MatchRun", on_delete=models.CASCADE, related_name="results", db_index=False
-    )
-    student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="+")
-    opportunity = models.ForeignKey(
-        "opportunities.Opportunity",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    rank = models.PositiveSmallIntegerField(null=True, blank=True)
-    why_not = models.JSONField(
-        default=list,
-        blank=True,
-        help_text="Each higher choice missed: opportunity, rank, reason, rules, cutoff, priority, seats.",
-    )
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["run", "student"], name="match_result_one_per_student")
-        ]
-
-    def __str__(self):
-        return f"{self.student_id} in run {self.run_id}: {self.opportunity_id}"
-
-    def as_entry(self) -> dict:
-        """The shape the result page explains (what the run's explanation of one student was)."""
-        return {"opportunity": self.opportunity_id, "rank": self.rank, "why_not": self.why_not}
-
+from trellis.placements.models import MatchResult
 
 NULL = "\\N"  # COPY's text format for a missing value
 COLUMNS = ("run_id", "student_id", "opportunity_id", "rank", "why_not")

@@ -1,4 +1,7 @@
-"""Background tasks for match rounds (django-tasks; the database backend outside tests)."""
+"""Background tasks for match rounds (django-tasks; the database backend outside tests).
+
+The tasks import the services; the services queue them through `services.queue_with`, called at
+the bottom of this module, which PlacementsConfig.ready imports."""
 
 from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
@@ -6,15 +9,13 @@ from django_tasks import task
 
 from trellis.accounts.models import Role
 from trellis.core.notifications import absolute_url
-from trellis.placements.models import Placement
-from trellis.placements.rounds import MatchRound, MatchRun
+from trellis.placements.models import MatchRound, MatchRun, Placement
+from trellis.placements.rounds.services import perform_match_run, queue_with, unplaced_students
 
 
 @task()
 def execute_match_run(run_id: int) -> dict:
     """Run the engine for one queued MatchRun; progress and failures are saved on the row."""
-    from trellis.placements.round_services import perform_match_run
-
     run = MatchRun.objects.select_related("match_round", "requested_by").get(pk=run_id)
     run = perform_match_run(run)
     return {"run": run.pk, "status": run.status}
@@ -27,8 +28,6 @@ def _link(name, *args) -> str:
 @task()
 def send_round_notifications(round_id: int) -> int:
     """E-mail every student their result and every host partner its proposed students."""
-    from trellis.placements.round_services import unplaced_students
-
     match_round = MatchRound.objects.select_related("district").get(pk=round_id)
     placements = list(
         Placement.objects.filter(match_round=match_round)
@@ -107,3 +106,6 @@ def _partner_addresses(partner) -> list[str]:
         .values_list("user__email", flat=True)
     )
     return sorted(emails)
+
+
+queue_with(match_run=execute_match_run, round_notifications=send_round_notifications)

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from trellis.opportunities.models import Opportunity
-from trellis.placements.models import Application
-from trellis.placements.rounds import MatchRound, RoundRanking
+from trellis.placements.capacity import seats_left_by_id
+from trellis.placements.models import Application, MatchRound, RoundRanking
 from trellis.rules import eligibility
 from trellis.rules.eligibility import RULE_LABELS, OpportunityFacts, StudentFacts
 from trellis.students.models import Student
@@ -161,11 +160,6 @@ def lottery_numbers(student_ids, seed: int) -> dict[int, int]:
 # ---------------------------------------------------------------------------------------------
 
 
-def seats_left(opportunity_ids) -> dict[int, int]:
-    """Seats not yet taken by an open placement (a follow-up round gets only what is left)."""
-    return Opportunity.objects.filter(pk__in=opportunity_ids).seats_left_by_id()
-
-
 @dataclass
 class RoundProblem:
     """Everything a run needs, read from the database once."""
@@ -215,7 +209,7 @@ def current_fingerprint(match_round: MatchRound) -> str:
         match_round.eligible_students.filter(is_active=True).values_list("id", flat=True)
     )
     opp_ids = list(match_round.opportunities.values_list("id", flat=True))
-    capacity = seats_left(opp_ids)
+    capacity = seats_left_by_id(opp_ids)
     return round_fingerprint(
         match_round, student_ids, _rankings(match_round, student_ids), capacity
     )
@@ -228,7 +222,7 @@ def build_problem(match_round: MatchRound) -> RoundProblem:
         match_round.eligible_students.filter(is_active=True).order_by("id").values(*STUDENT_FIELDS)
     )
     opps = opportunity_rows(match_round)
-    capacity = seats_left([o["id"] for o in opps])
+    capacity = seats_left_by_id([o["id"] for o in opps])
     choices = _rankings(match_round, [s["id"] for s in students])
     interview = {}
     if "interview_rank" in criteria:
@@ -286,7 +280,7 @@ def problem_from_rows(
 def solve_problem(problem: RoundProblem, mode: str, progress=None) -> dict:
     """Run the engine in `mode` and return what a run stores: summary, assignment (student id
     as a string → opportunity id or None) and results, one (student id, opportunity id, rank,
-    why_not) tuple per student for `round_results.save_results`."""
+    why_not) tuple per student for `results.save_results`."""
     from trellis.matching import MatchInput, match
 
     progress = progress or (lambda pct: None)

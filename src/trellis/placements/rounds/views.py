@@ -13,17 +13,11 @@ from trellis.accounts.permissions import can, granting_memberships
 from trellis.core.pagination import paginate
 from trellis.core.tenancy import get_for_user
 from trellis.opportunities.models import Opportunity
-from trellis.placements import matching_adapter as adapter
-from trellis.placements import round_services as services
-from trellis.placements.models import Placement
-from trellis.placements.round_forms import FollowUpForm, MatchRoundForm, RankingMoveForm, RunForm
-from trellis.placements.round_results import result_for
-from trellis.placements.rounds import (
-    MatchRound,
-    MatchRun,
-    RoundRanking,
-    get_match_round_for_user,
-)
+from trellis.placements.models import MatchRound, MatchRun, Placement, RoundRanking
+from trellis.placements.rounds import adapter, services
+from trellis.placements.rounds.forms import FollowUpForm, MatchRoundForm, RankingMoveForm, RunForm
+from trellis.placements.rounds.results import result_for
+from trellis.placements.selectors import get_match_round_for_user
 from trellis.students.models import Student
 
 RUN_LIST_FIELDS = ("assignment",)  # a map of every student: never loaded for pages

@@ -1,4 +1,4 @@
-"""The student's own services: apply, withdraw an application, write a reflection."""
+"""The application lifecycle: a student applies and withdraws; the partner accepts, declines, ranks."""
 
 import datetime as dt
 
@@ -8,15 +8,19 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from tests import factories as f
+from tests.partners.portal_support import department_admin, partner_admin_q
 from trellis.core.models import AuditEvent, Notification
 from trellis.opportunities.models import Opportunity
-from trellis.placements.application_services import (
+from trellis.placements.applications import (
     ApplicationRefused,
+    accept_application,
     apply_to_opportunity,
+    decline_application,
+    rank_application,
     withdraw_application,
-    write_reflection,
 )
-from trellis.placements.models import Application, Placement, Reflection
+from trellis.placements.models import Application, Placement
+from trellis.placements.services import PlacementRefused
 from trellis.students.models import Transportation
 
 
@@ -189,70 +193,6 @@ def test_another_student_cannot_withdraw_my_application(personas, opening):
         withdraw_application(application=application, actor=personas.student_b_user)
 
 
-def test_student_writes_a_reflection_on_an_active_placement(personas):
-    reflection = write_reflection(
-        placement=personas.placement_a,
-        actor=personas.student_a_user,
-        career_fit="not_for_me",
-        text="  I learned that I prefer working with computers.  ",
-    )
-    assert reflection.career_fit == "not_for_me"
-    assert reflection.text == "I learned that I prefer working with computers."
-    event = AuditEvent.objects.get(action="reflection.written")
-    assert event.data == {"reflection": reflection.pk, "career_fit": "not_for_me"}
-
-
-def test_reflection_on_a_completed_placement_is_allowed(personas):
-    personas.placement_a.status = Placement.Status.COMPLETED
-    personas.placement_a.save()
-    write_reflection(
-        placement=personas.placement_a,
-        actor=personas.student_a_user,
-        career_fit="unsure",
-        text="Ok",
-    )
-    assert Reflection.objects.count() == 1
-
-
-@pytest.mark.parametrize("status", ["proposed", "confirmed", "withdrawn"])
-def test_reflection_on_a_placement_not_started_or_withdrawn_is_refused(personas, status):
-    personas.placement_a.status = status
-    if status == "withdrawn":
-        personas.placement_a.withdrawal_initiator = "school"
-        personas.placement_a.withdrawal_reason = "other"
-    personas.placement_a.save()
-    with pytest.raises(ApplicationRefused, match="active or completed"):
-        write_reflection(
-            placement=personas.placement_a,
-            actor=personas.student_a_user,
-            career_fit="for_me",
-            text="Text",
-        )
-
-
-def test_reflection_needs_a_career_fit_and_text(personas):
-    with pytest.raises(ApplicationRefused, match="Choose"):
-        write_reflection(
-            placement=personas.placement_a, actor=personas.student_a_user, career_fit="x", text="T"
-        )
-    with pytest.raises(ApplicationRefused, match="Write your reflection"):
-        write_reflection(
-            placement=personas.placement_a,
-            actor=personas.student_a_user,
-            career_fit="for_me",
-            text=" ",
-        )
-
-
-def test_only_the_student_writes_their_reflection(personas):
-    for actor in (personas.student_b_user, personas.mentor_p, personas.guardian_a):
-        with pytest.raises(PermissionDenied):
-            write_reflection(
-                placement=personas.placement_a, actor=actor, career_fit="for_me", text="Text"
-            )
-    assert not Reflection.objects.exists()
-
-
 def test_distance_rule_refuses_a_far_worksite_without_transportation(personas):
     worksite = f.WorksiteFactory(partner=personas.partner_p, latitude=39.5, longitude=-77.18)
     opportunity = f.OpportunityFactory(partner=personas.partner_p, worksite=worksite)
@@ -271,3 +211,86 @@ def test_ended_opportunity_is_refused(personas):
     )
     with pytest.raises(ApplicationRefused, match="ended"):
         apply(personas, old)
+
+
+# --- The partner's decisions --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def application(personas):
+    return f.ApplicationFactory(student=personas.student_b, opportunity=personas.opportunity_p)
+
+
+def test_accepting_proposes_a_placement_through_the_lifecycle(personas, application):
+    placement = accept_application(application=application, actor=personas.partner_admin_p)
+    application.refresh_from_db()
+    assert application.status == Application.Status.ACCEPTED and application.decided_at
+    assert placement.status == Placement.Status.PROPOSED
+    assert placement.application == application and placement.mentor == personas.mentor_p_record
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"application.accepted", "placement.proposed"} <= actions
+    # The student's coordinator hears about the proposed placement; the student about the decision.
+    assert Notification.objects.filter(
+        user=personas.coordinator_b, verb="placement.proposed"
+    ).exists()
+    assert Notification.objects.filter(
+        user=personas.student_b_user, verb="application.accepted"
+    ).exists()
+
+
+def test_accepting_without_a_free_seat_is_refused_and_nothing_changes(personas, application):
+    f.PlacementFactory(opportunity=personas.opportunity_p)  # 2 of 2 seats now taken
+    with pytest.raises(PlacementRefused, match="no seats left"):
+        accept_application(application=application, actor=personas.partner_admin_p)
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+    assert not AuditEvent.objects.filter(action="application.accepted").exists()
+
+
+def test_other_partners_and_mentors_cannot_decide(personas, application):
+    for actor in (partner_admin_q(personas), personas.mentor_p, personas.coordinator_a):
+        with pytest.raises(PermissionDenied):
+            accept_application(application=application, actor=actor)
+        with pytest.raises(PermissionDenied):
+            decline_application(application=application, actor=actor)
+
+
+def test_decline_keeps_the_note_for_the_school_and_tells_the_student_kindly(personas, application):
+    decline_application(
+        application=application, actor=personas.partner_admin_p, note="Schedule clash"
+    )
+    application.refresh_from_db()
+    assert application.status == Application.Status.DECLINED
+    assert application.partner_note == "Schedule clash"
+    note = Notification.objects.get(user=personas.student_b_user)
+    assert "Schedule clash" not in note.text
+    with pytest.raises(ApplicationRefused, match="already declined"):
+        accept_application(application=application, actor=personas.partner_admin_p)
+
+
+def test_ranking_moves_a_submitted_application_to_interview_and_can_be_cleared(
+    personas, application
+):
+    rank_application(application=application, actor=personas.partner_admin_p, rank=2)
+    application.refresh_from_db()
+    assert application.interview_rank == 2
+    assert application.status == Application.Status.INTERVIEW
+    rank_application(application=application, actor=personas.partner_admin_p, rank=None)
+    application.refresh_from_db()
+    assert application.interview_rank is None
+    assert AuditEvent.objects.filter(action="application.ranked").count() == 2
+    with pytest.raises(ApplicationRefused):
+        rank_application(application=application, actor=personas.partner_admin_p, rank=0)
+
+
+def test_department_admin_accepts_for_a_district_department(personas):
+    admin = department_admin(personas)
+    staff_mentor = f.MentorFactory(partner=personas.department)
+    opportunity = f.OpportunityFactory(
+        partner=personas.department, mentor=staff_mentor, title="Help desk"
+    )
+    application = f.ApplicationFactory(student=personas.student_a, opportunity=opportunity)
+    placement = accept_application(application=application, actor=admin)
+    assert placement.opportunity.partner.is_district_department
+    assert placement.mentor == staff_mentor
+    assert reverse("placements:detail", args=[placement.pk])

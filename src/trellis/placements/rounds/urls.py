@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from trellis.placements import round_views as views
+from trellis.placements.rounds import views
 
 app_name = "rounds"
 urlpatterns = [
